@@ -1,0 +1,1 @@
+"""The PyTorch side of handmlp: torch twins, autograd oracles and bounded comparisons."""
