@@ -1,0 +1,158 @@
+"""Error bounds for a network's forward and backward pass, carried layer by layer (running error analysis).
+
+Every computed quantity v gets a bound E(v) on |fl(v) − v|, the error of one side (handmlp or torch)
+against exact arithmetic on the same inputs. Two sources add up:
+- local rounding: a sum of k products is within γ_k·Σ|terms| (Higham §3.1), in any order of summation
+  (so for torch's blocked GEMM too); an elementwise formula within ulps·u·(summed magnitudes of its terms),
+  the rounding model of `reference.activations` and `reference.losses`;
+- propagation: an error already in an input moves the result by at most Σ|∂result/∂input|·E(input)
+  for linear steps, and by max over ± of |g(z ± E(z)) − g(z)| for an activation or its derivative, which
+  is first-order exact where g is smooth and honest at a kink within reach of E(z).
+Both sides obey the same bound, so |handmlp − torch| ≤ 2·E. The bounds are computed in float64 whatever
+the network's dtype, with the unit roundoff u of the network's dtype.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from handmlp.activations import Activation
+from handmlp.losses import Loss, get_loss
+from handmlp.mlp import MLP, sum_to_shape
+from reference.activations import activation_twin
+from reference.compare import gamma, unit_roundoff
+from reference.losses import loss_twin
+
+Array = NDArray[Any]
+
+BOTH_SIDES = 2.0  # |handmlp − torch| ≤ |handmlp − exact| + |torch − exact|
+
+
+@dataclass(frozen=True)
+class NetworkBounds:
+    """Per-element bounds on |handmlp − torch| for everything a forward and backward pass produces."""
+
+    output: Array
+    loss: float
+    grads: dict[str, Array]
+    grad_input: Array
+
+
+def _perturbed(fn: Any, z: Array, e: Array) -> Array:
+    """max over ± of |fn(z ± e) − fn(z)|: how far an error e in z can move fn(z)."""
+    at = fn(z)
+    return np.maximum(np.abs(fn(z + e) - at), np.abs(fn(z - e) - at))
+
+
+def _activation_forward(act: Activation, z: Array, e_z: Array, u: float) -> tuple[Array, Array]:
+    twin = activation_twin(act)
+    a = act.forward(z)
+    return a, _perturbed(act.forward, z, e_z) + twin.forward_ulps * u * twin.forward_magnitude(act, z)
+
+
+def _activation_derivative(act: Activation, z: Array, e_z: Array, u: float) -> tuple[Array, Array]:
+    twin = activation_twin(act)
+    d = act.derivative(z)
+    return d, _perturbed(act.derivative, z, e_z) + twin.derivative_ulps * u * twin.derivative_magnitude(
+        act, z
+    )
+
+
+def network_bounds(net: MLP, x: Array, y: Array, loss: str | Loss) -> NetworkBounds:
+    """Bounds on |handmlp − torch| for ŷ, L, every ∂L/∂θ and ∂L/∂x of `net` on (x, y) under `loss`."""
+    loss_fn = get_loss(loss)
+    u = unit_roundoff(net.dtype)
+    weights = [w.astype(np.float64) for w in net.weights]
+    biases = [None if b is None else b.astype(np.float64) for b in net.biases]
+    acts = [_float64_activation(act, w.shape[0]) for act, w in zip(net.activations, weights)]
+
+    a, e_a = np.asarray(x, dtype=np.float64), np.zeros(np.shape(x))
+    trace = []
+    for weight, bias, act in zip(weights, biases, acts):
+        n_in = weight.shape[1]
+        magnitude = np.abs(a) @ np.abs(weight).T + (0.0 if bias is None else np.abs(bias))
+        z = a @ weight.T + (0.0 if bias is None else bias)
+        e_z = e_a @ np.abs(weight).T + gamma(n_in + 1, u) * magnitude
+        a_next, e_next = _activation_forward(act, z, e_z, u)
+        trace.append((a, e_a, z, e_z))
+        a, e_a = a_next, e_next
+    y_hat, e_out = a, e_a
+
+    twin = loss_twin(loss_fn)
+    y_arr = np.asarray(y) if loss_fn.name == "cross_entropy" else np.asarray(y, dtype=np.float64)
+    per_element = twin.value_error(loss_fn, y_hat, e_out, y_arr) + twin.value_ulps * u * twin.value_magnitude(
+        loss_fn, y_hat, y_arr
+    )
+    n_terms = per_element.size
+    loss_magnitude = np.abs(loss_fn.elementwise(y_hat, y_arr)).sum()
+    e_loss = per_element.sum() + gamma(n_terms + 1, u) * loss_magnitude
+    grad, e_grad = _loss_gradient(loss_fn, twin, y_hat, e_out, y_arr, u)
+    if loss_fn.reduction == "mean":
+        e_loss = e_loss / n_terms
+
+    grads: dict[str, Array] = {}
+    grad_a, e_grad_a = grad, e_grad
+    for layer in reversed(range(len(weights))):
+        a_prev, e_prev, z, e_z = trace[layer]
+        act, weight = acts[layer], weights[layer]
+        batch = a_prev.shape[0]
+        for name, d_param in act.parameter_derivatives(z).items():
+            e_d = _perturbed(_parameter_derivative(act, name), z, e_z) + u * np.abs(d_param)
+            contribution = e_grad_a * np.abs(d_param) + np.abs(grad_a) * e_d
+            magnitude = np.abs(grad_a * d_param)
+            shape = act.parameters()[name].shape
+            count = batch if shape != (1,) else grad_a.size
+            grads[f"{2 * layer + 1}.{name}"] = BOTH_SIDES * (
+                sum_to_shape(contribution, shape) + gamma(count, u) * sum_to_shape(magnitude, shape)
+            )
+        d, e_d = _activation_derivative(act, z, e_z, u)
+        delta = grad_a * d
+        e_delta = e_grad_a * np.abs(d) + np.abs(grad_a) * e_d + u * np.abs(delta)
+        grads[f"{2 * layer}.weight"] = BOTH_SIDES * (
+            e_delta.T @ np.abs(a_prev)
+            + np.abs(delta).T @ e_prev
+            + gamma(batch, u) * (np.abs(delta).T @ np.abs(a_prev))
+        )
+        if biases[layer] is not None:
+            grads[f"{2 * layer}.bias"] = BOTH_SIDES * (
+                e_delta.sum(axis=0) + gamma(batch, u) * np.abs(delta).sum(axis=0)
+            )
+        n_out = weight.shape[0]
+        e_grad_a = e_delta @ np.abs(weight) + gamma(n_out, u) * (np.abs(delta) @ np.abs(weight))
+        grad_a = delta @ weight
+    return NetworkBounds(
+        output=BOTH_SIDES * e_out,
+        loss=float(BOTH_SIDES * e_loss),
+        grads={name: grads[name] for name in net.parameters()},
+        grad_input=BOTH_SIDES * e_grad_a,
+    )
+
+
+def _loss_gradient(
+    loss_fn: Loss, twin: Any, y_hat: Array, e_out: Array, y: Array, u: float
+) -> tuple[Array, Array]:
+    """∂L/∂ŷ and its error bound: propagated from ŷ's error, plus the formula's rounding, plus the 1/n."""
+    grad = loss_fn.elementwise_gradient(y_hat, y)
+    e_grad = twin.gradient_error(loss_fn, y_hat, e_out, y) + twin.gradient_ulps * u * twin.gradient_magnitude(
+        loss_fn, y_hat, y
+    )
+    if loss_fn.reduction == "mean":
+        n = y_hat.shape[0] if loss_fn.name == "cross_entropy" else y_hat.size
+        grad, e_grad = grad / n, e_grad / n + u * np.abs(grad / n)
+    return grad, e_grad
+
+
+def _parameter_derivative(act: Activation, name: str) -> Any:
+    return lambda v: act.parameter_derivatives(v)[name]
+
+
+def _float64_activation(act: Activation, n_units: int) -> Activation:
+    """A float64 copy of `act` (a float32 network's parameters are exact in float64)."""
+    clone = copy.deepcopy(act)
+    clone.build(n_units, np.dtype(np.float64))
+    return clone

@@ -1,0 +1,52 @@
+"""Every activation × every loss × float32 and float64 × every shape: handmlp against torch.autograd.
+
+Output, loss value, every parameter gradient and the input gradient must each lie within the bound that
+reference.bounds derives from the computation's rounding error.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from handmlp import get_loss
+from reference.oracle import assert_matches_autograd, compare_with_autograd
+from tests.matrix import ACTIVATIONS, DTYPES, LOSSES, SHAPES, make_case
+
+# The issue's accuracy targets: worst |handmlp − torch| over the largest element of the same tensor.
+RELATIVE_TO_MAX = {np.float64: 1e-13, np.float32: 1e-5}
+# A tensor whose largest element is itself the result of cancellation (its bound is far above the
+# roundoff of that element) cannot meet a relative-to-max target; such tensors are held to their bound only.
+CONDITIONED = 1e3
+
+
+def _cases(loss: str) -> list[int]:
+    return [i for i, (sizes, _, _) in enumerate(SHAPES) if loss != "cross_entropy" or sizes[-1] > 1]
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("loss", LOSSES)
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_forward_loss_and_all_gradients_match_autograd(activation: str, loss: str, dtype: type) -> None:
+    u = np.finfo(dtype).eps / 2
+    for index in _cases(loss):
+        reduction = ("mean", "sum")[index % 2]  # both reductions, alternating over the shapes
+        net, x, y = make_case(activation, loss, index, dtype)
+        for r in assert_matches_autograd(net, x, y, get_loss(loss, reduction)):
+            if r.max_abs_expected and r.bound <= CONDITIONED * u * r.max_abs_expected:
+                assert r.relative_to_max <= RELATIVE_TO_MAX[dtype], r.message()
+
+
+def test_worst_relative_difference_over_the_matrix_is_reported() -> None:
+    """The figures quoted in the closing note: worst |Δ|/max|torch| per dtype over the well-conditioned matrix."""
+    worst = {np.float64: 0.0, np.float32: 0.0}
+    for dtype in DTYPES:
+        for loss in LOSSES:
+            for index in _cases(loss):
+                net, x, y = make_case("tanh", loss, index, dtype)
+                for r in compare_with_autograd(net, x, y, loss):
+                    assert r.passed, r.message()
+                    worst[dtype] = max(worst[dtype], r.relative_to_max)
+    print(f"worst relative-to-max difference: float64 {worst[np.float64]:.2e}, float32 {worst[np.float32]:.2e}")
+    assert worst[np.float64] <= RELATIVE_TO_MAX[np.float64]
+    assert worst[np.float32] <= RELATIVE_TO_MAX[np.float32]
