@@ -4,7 +4,7 @@
 elements, exactly as torch does (for cross_entropy: by the number of samples, since there is one loss per
 sample). Kinks follow torch: l1′ at ŷ = y is 0 (sign(0) = 0); hinge′ at the margin y·ŷ = 1 is −y, as
 torch.clamp(1 − y·ŷ, min=0) passes the gradient at its boundary. binary_cross_entropy clamps each log at
-−100 and divides its gradient by max(ŷ(1 − ŷ), 1e-12), as torch does.
+−100 and divides its gradient by max(ŷ(1 − ŷ), ε) with torch's ε = float32(1e-12).
 """
 
 from __future__ import annotations
@@ -147,6 +147,9 @@ class Hinge(Loss):
         _check_labels_pm1(y)
 
 
+_BCE_EPSILON = float(np.float32(1e-12))  # torch's EPSILON is the float 1e-12, i.e. 9.99999996e-13
+
+
 class BinaryCrossEntropy(Loss):
     """ℓ = −(y·log ŷ + (1 − y)·log(1 − ŷ)) for probabilities ŷ; ∂ℓ/∂ŷ = (ŷ − y)/(ŷ(1 − ŷ))."""
 
@@ -159,7 +162,7 @@ class BinaryCrossEntropy(Loss):
         return -(y * log_p + (1.0 - y) * log_q)
 
     def elementwise_gradient(self, y_hat: Array, y: Array) -> Array:
-        return (y_hat - y) / np.maximum((1.0 - y_hat) * y_hat, 1e-12)
+        return (y_hat - y) / np.maximum((1.0 - y_hat) * y_hat, _BCE_EPSILON)
 
     def _checked(self, y_hat: Any, y: Any) -> tuple[Array, Array]:
         y_hat, y = super()._checked(y_hat, y)

@@ -57,6 +57,11 @@ def _silu_derivative_magnitude(act: Activation, z: Array) -> Array:
     return s * (1.0 + np.abs(z) * (1.0 + s))
 
 
+def _softsign_derivative_magnitude(act: Activation, z: Array) -> Array:
+    d = 1.0 + np.abs(z)
+    return 1.0 / d + np.abs(z) / (d * d)  # torch's autograd: 1/(1 + |z|) − z·sign(z)/(1 + |z|)²
+
+
 def _gelu_forward_magnitude(act: Activation, z: Array) -> Array:
     return 0.5 * np.abs(z) * (1.0 + np.abs(_gelu_inner(act, z)))
 
@@ -76,9 +81,10 @@ def _gelu_inner(act: Activation, z: Array) -> Array:
 
 
 def _prelu_module(act: Activation) -> torch.nn.Module:
-    module = torch.nn.PReLU(num_parameters=act.settings()["num_parameters"], init=act.settings()["init"])
+    weight = torch.from_numpy(act.parameters()["weight"].copy())
+    module = torch.nn.PReLU(num_parameters=weight.numel(), dtype=weight.dtype)
     with torch.no_grad():
-        module.weight.copy_(torch.from_numpy(act.parameters()["weight"].astype(np.float64)))
+        module.weight.copy_(weight)
     return module
 
 
@@ -107,7 +113,9 @@ ACTIVATION_TWINS: dict[str, ActivationTwin] = {
         derivative_magnitude=_gelu_derivative_magnitude,
     ),
     "hardtanh": ActivationTwin(lambda a: torch.nn.Hardtanh(**_settings(a)), 0, 0),
-    "softsign": ActivationTwin(lambda a: torch.nn.Softsign(), 3, 6),
+    "softsign": ActivationTwin(
+        lambda a: torch.nn.Softsign(), 3, 6, derivative_magnitude=_softsign_derivative_magnitude
+    ),
     "prelu": ActivationTwin(_prelu_module, 1, 0),
 }
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from handmlp import get_loss
-from reference.oracle import assert_matches_autograd, compare_with_autograd
+from reference.oracle import assert_matches_autograd
 from tests.matrix import ACTIVATIONS, DTYPES, LOSSES, SHAPES, make_case
 
 # The issue's accuracy targets: worst |handmlp − torch| over the largest element of the same tensor.
@@ -36,17 +36,3 @@ def test_forward_loss_and_all_gradients_match_autograd(activation: str, loss: st
             if r.max_abs_expected and r.bound <= CONDITIONED * u * r.max_abs_expected:
                 assert r.relative_to_max <= RELATIVE_TO_MAX[dtype], r.message()
 
-
-def test_worst_relative_difference_over_the_matrix_is_reported() -> None:
-    """The figures quoted in the closing note: worst |Δ|/max|torch| per dtype over the well-conditioned matrix."""
-    worst = {np.float64: 0.0, np.float32: 0.0}
-    for dtype in DTYPES:
-        for loss in LOSSES:
-            for index in _cases(loss):
-                net, x, y = make_case("tanh", loss, index, dtype)
-                for r in compare_with_autograd(net, x, y, loss):
-                    assert r.passed, r.message()
-                    worst[dtype] = max(worst[dtype], r.relative_to_max)
-    print(f"worst relative-to-max difference: float64 {worst[np.float64]:.2e}, float32 {worst[np.float32]:.2e}")
-    assert worst[np.float64] <= RELATIVE_TO_MAX[np.float64]
-    assert worst[np.float32] <= RELATIVE_TO_MAX[np.float32]

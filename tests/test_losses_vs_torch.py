@@ -1,0 +1,109 @@
+"""Each loss value and gradient against torch, both reductions, including inputs exactly on kinks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from handmlp import NotDifferentiableError, get_loss
+from reference.compare import assert_within_bound, unit_roundoff
+from reference.losses import loss_twin, torch_loss
+from tests.matrix import DTYPES, LOSSES, make_targets
+
+
+def _inputs(loss: str, dtype: type) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(LOSSES.index(loss))
+    y_hat = rng.normal(scale=3.0, size=(7, 3)).astype(dtype)
+    if loss == "binary_cross_entropy":
+        y_hat = (1 / (1 + np.exp(-y_hat))).astype(dtype)
+    return y_hat, make_targets(loss, 7, 3, rng, dtype)
+
+
+def _torch(loss: str, reduction: str, y_hat: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    t = torch.from_numpy(y_hat.copy()).requires_grad_(True)
+    value = torch_loss(loss, reduction)(t, torch.from_numpy(np.asarray(y)))
+    value.backward()
+    assert t.grad is not None
+    return float(value.detach()), t.grad.numpy()
+
+
+def _bounds(loss: str, reduction: str, y_hat: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    fn, u = get_loss(loss, reduction), unit_roundoff(y_hat.dtype)
+    twin = loss_twin(fn)
+    y64 = y if loss == "cross_entropy" else y.astype(np.float64)
+    y_hat64 = y_hat.astype(np.float64)
+    n = y_hat.shape[0] if loss == "cross_entropy" else y_hat.size
+    scale = 1.0 / n if reduction == "mean" else 1.0
+    value_mag = twin.value_magnitude(fn, y_hat64, y64)
+    value_bound = 2 * scale * (twin.value_ulps * u * value_mag.sum() + (n + 1) * u * np.abs(fn.elementwise(y_hat64, y64)).sum())
+    grad_mag = twin.gradient_magnitude(fn, y_hat64, y64) + np.abs(fn.elementwise_gradient(y_hat64, y64))
+    return value_bound, 2 * scale * (twin.gradient_ulps + 2) * u * grad_mag
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("reduction", ["sum", "mean"])
+@pytest.mark.parametrize("loss", LOSSES)
+def test_loss_value_and_gradient_match_torch(loss: str, reduction: str, dtype: type) -> None:
+    y_hat, y = _inputs(loss, dtype)
+    fn = get_loss(loss, reduction)
+    value, grad = _torch(loss, reduction, y_hat, y)
+    value_bound, grad_bound = _bounds(loss, reduction, y_hat, y)
+    assert fn.gradient(y_hat, y).dtype == dtype
+    assert_within_bound(f"{loss}/{reduction}", fn.value(y_hat, y), value, value_bound)
+    assert_within_bound(f"∂{loss}/∂ŷ/{reduction}", fn.gradient(y_hat, y), grad, grad_bound)
+
+
+def test_l1_gradient_at_equality_is_zero_like_torch() -> None:
+    y_hat = np.array([[1.0, 2.0, -3.0]])
+    y = np.array([[1.0, 1.0, -3.0]])
+    _, torch_grad = _torch("l1", "sum", y_hat, y)
+    assert np.array_equal(get_loss("l1", "sum").gradient(y_hat, y), torch_grad)
+    assert torch_grad[0, 0] == 0.0
+
+
+def test_hinge_gradient_at_the_margin_is_minus_y_like_torch_clamp() -> None:
+    y_hat = np.array([[1.0, -1.0, 0.5, 2.0]])
+    y = np.array([[1.0, -1.0, 1.0, 1.0]])
+    _, torch_grad = _torch("hinge", "sum", y_hat, y)
+    ours = get_loss("hinge", "sum").gradient(y_hat, y)
+    assert np.array_equal(ours, torch_grad)
+    assert np.array_equal(ours, [[-1.0, 1.0, -1.0, 0.0]])
+
+
+def test_binary_cross_entropy_at_zero_and_one_clamps_like_torch() -> None:
+    y_hat = np.array([[0.0, 1.0, 0.5]])
+    y = np.array([[1.0, 0.0, 1.0]])
+    value, grad = _torch("binary_cross_entropy", "sum", y_hat, y)
+    fn = get_loss("binary_cross_entropy", "sum")
+    assert fn.value(y_hat, y) == value == 200.0 + np.log(2.0)
+    assert np.array_equal(fn.gradient(y_hat, y), grad)
+
+
+def test_cross_entropy_is_stable_for_huge_logits() -> None:
+    y_hat = np.array([[1000.0, 0.0, -1000.0]])
+    value, grad = _torch("cross_entropy", "mean", y_hat, np.array([1]))
+    fn = get_loss("cross_entropy")
+    assert fn.value(y_hat, np.array([1])) == value == 1000.0
+    assert np.array_equal(fn.gradient(y_hat, np.array([1])), grad)
+
+
+def test_zero_one_counts_mistakes_and_refuses_a_gradient() -> None:
+    y_hat, y = np.array([1.0, -1.0, 1.0, 1.0]), np.array([1.0, 1.0, 1.0, -1.0])
+    assert get_loss("zero_one", "sum").value(y_hat, y) == 2.0
+    assert get_loss("zero_one", "mean").value(y_hat, y) == 0.5
+    value, _ = 0.0, None
+    value = float(torch_loss("zero_one", "sum")(torch.from_numpy(y_hat), torch.from_numpy(y)))
+    assert value == 2.0
+    with pytest.raises(NotDifferentiableError, match="zero_one"):
+        get_loss("zero_one").gradient(y_hat, y)
+    with pytest.raises(ValueError):
+        get_loss("zero_one").gradient(y_hat, y)
+
+
+def test_mean_is_sum_over_number_of_elements() -> None:
+    y_hat, y = _inputs("squared_error", np.float64)
+    total = get_loss("squared_error", "sum")
+    mean = get_loss("squared_error", "mean")
+    assert mean.value(y_hat, y) == total.value(y_hat, y) / y.size
+    assert np.array_equal(mean.gradient(y_hat, y), total.gradient(y_hat, y) / y.size)
