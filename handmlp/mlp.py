@@ -75,11 +75,11 @@ class MLP:
         return params
 
     def state_dict(self) -> dict[str, Array]:
-        """Copies of the parameters, keyed and shaped like torch.nn.Sequential(Linear, act, …).state_dict()."""
+        """Copies of the parameters, keyed and shaped like torch's Sequential(Linear, act, …).state_dict()."""
         return {name: value.copy() for name, value in self.parameters().items()}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Copy `state` into the parameters; every key, shape and dtype is checked before anything is written."""
+        """Copy `state` into the parameters, checking every key, shape and dtype before writing any."""
         if not isinstance(state, Mapping):
             raise TypeError(f"state_dict: expected a mapping of name to array, got {type(state).__name__}")
         params = self.parameters()

@@ -62,4 +62,6 @@ def autograd_gradients(net: MLP, x: Array, y: Array, loss: str | Loss) -> Autogr
         name: p.grad.detach().numpy().copy() for name, p in module.named_parameters() if p.grad is not None
     }
     assert x_t.grad is not None
-    return AutogradResult(output.detach().numpy().copy(), float(value.detach()), grads, x_t.grad.numpy().copy())
+    return AutogradResult(
+        output.detach().numpy().copy(), float(value.detach()), grads, x_t.grad.numpy().copy()
+    )

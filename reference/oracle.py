@@ -1,4 +1,4 @@
-"""The gradient oracle: a handmlp network against torch.autograd on the same weights, within derived bounds."""
+"""The gradient oracle: a handmlp network against torch.autograd on the same weights, within bounds."""
 
 from __future__ import annotations
 
@@ -29,8 +29,12 @@ def compare_with_autograd(net: MLP, x: Array, y: Array, loss: str | Loss) -> lis
         compare_within_bound("loss", value, torch_side.loss, bounds.loss),
     ]
     if set(grads) != set(torch_side.grads):
-        raise AssertionError(f"gradient keys differ: handmlp {sorted(grads)}, torch {sorted(torch_side.grads)}")
-    results += [compare_within_bound(name, grads[name], torch_side.grads[name], bounds.grads[name]) for name in grads]
+        raise AssertionError(
+            f"gradient keys differ: handmlp {sorted(grads)}, torch {sorted(torch_side.grads)}"
+        )
+    results += [
+        compare_within_bound(name, grads[name], torch_side.grads[name], bounds.grads[name]) for name in grads
+    ]
     results.append(compare_within_bound("input", net.grad_input, torch_side.grad_input, bounds.grad_input))
     return results
 
@@ -40,5 +44,7 @@ def assert_matches_autograd(net: MLP, x: Array, y: Array, loss: str | Loss) -> l
     results = compare_with_autograd(net, x, y, loss)
     failed = [r.message() for r in results if not r.passed]
     if failed:
-        raise AssertionError(f"{net!r} under {get_loss(loss)!r} disagrees with torch.autograd:\n" + "\n".join(failed))
+        raise AssertionError(
+            f"{net!r} under {get_loss(loss)!r} disagrees with torch.autograd:\n" + "\n".join(failed)
+        )
     return results

@@ -52,7 +52,9 @@ SHAPES: list[tuple[list[int], bool | list[bool], int]] = [
 def make_network(activation: str, loss: str, sizes: list[int], bias: Any, dtype: Any, seed: int) -> MLP:
     """A network of `activation` throughout, but with a sigmoid output where the loss wants probabilities."""
     hidden = [get_activation(activation, **ACTIVATIONS[activation]) for _ in sizes[1:-1]]
-    last = "sigmoid" if loss == "binary_cross_entropy" else get_activation(activation, **ACTIVATIONS[activation])
+    last = (
+        "sigmoid" if loss == "binary_cross_entropy" else get_activation(activation, **ACTIVATIONS[activation])
+    )
     return MLP(sizes, [*hidden, last], bias=bias, dtype=dtype, seed=seed)
 
 

@@ -35,9 +35,14 @@ def test_activation_value_and_derivative_match_torch(name: str, dtype: type) -> 
     twin, u = activation_twin(act), unit_roundoff(dtype)
     z64 = z.astype(np.float64)
     assert act.forward(z).dtype == dtype and act.derivative(z).dtype == dtype
-    assert_within_bound(f"{name}(z)", act.forward(z), value, 2 * twin.forward_ulps * u * twin.forward_magnitude(act, z64))
     assert_within_bound(
-        f"{name}'(z)", act.derivative(z), derivative, 2 * twin.derivative_ulps * u * twin.derivative_magnitude(act, z64)
+        f"{name}(z)", act.forward(z), value, 2 * twin.forward_ulps * u * twin.forward_magnitude(act, z64)
+    )
+    assert_within_bound(
+        f"{name}'(z)",
+        act.derivative(z),
+        derivative,
+        2 * twin.derivative_ulps * u * twin.derivative_magnitude(act, z64),
     )
 
 
@@ -87,5 +92,5 @@ def test_activation_without_twin_is_refused_clearly() -> None:
     class Cube(type(get_activation("identity"))):  # type: ignore[misc]
         name = "cube"
 
-    with pytest.raises(ValueError, match="cube.*no torch twin"):
+    with pytest.raises(ValueError, match=r"cube.*no torch twin"):
         torch_activation(Cube())

@@ -36,7 +36,11 @@ def _bounds(loss: str, reduction: str, y_hat: np.ndarray, y: np.ndarray) -> tupl
     n = y_hat.shape[0] if loss == "cross_entropy" else y_hat.size
     scale = 1.0 / n if reduction == "mean" else 1.0
     value_mag = twin.value_magnitude(fn, y_hat64, y64)
-    value_bound = 2 * scale * (twin.value_ulps * u * value_mag.sum() + (n + 1) * u * np.abs(fn.elementwise(y_hat64, y64)).sum())
+    value_bound = (
+        2
+        * scale
+        * (twin.value_ulps * u * value_mag.sum() + (n + 1) * u * np.abs(fn.elementwise(y_hat64, y64)).sum())
+    )
     grad_mag = twin.gradient_magnitude(fn, y_hat64, y64) + np.abs(fn.elementwise_gradient(y_hat64, y64))
     return value_bound, 2 * scale * (twin.gradient_ulps + 2) * u * grad_mag
 

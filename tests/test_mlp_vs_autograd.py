@@ -35,4 +35,3 @@ def test_forward_loss_and_all_gradients_match_autograd(activation: str, loss: st
         for r in assert_matches_autograd(net, x, y, get_loss(loss, reduction)):
             if r.max_abs_expected and r.bound <= CONDITIONED * u * r.max_abs_expected:
                 assert r.relative_to_max <= RELATIVE_TO_MAX[dtype], r.message()
-
