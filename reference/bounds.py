@@ -83,17 +83,8 @@ def network_bounds(net: MLP, x: Array, y: Array, loss: str | Loss) -> NetworkBou
         a, e_a = a_next, e_next
     y_hat, e_out = a, e_a
 
-    twin = loss_twin(loss_fn)
     y_arr = np.asarray(y) if loss_fn.name == "cross_entropy" else np.asarray(y, dtype=np.float64)
-    per_element = twin.value_error(loss_fn, y_hat, e_out, y_arr) + twin.value_ulps * u * twin.value_magnitude(
-        loss_fn, y_hat, y_arr
-    )
-    n_terms = per_element.size
-    loss_magnitude = np.abs(loss_fn.elementwise(y_hat, y_arr)).sum()
-    e_loss = per_element.sum() + gamma(n_terms + 1, u) * loss_magnitude
-    grad, e_grad = _loss_gradient(loss_fn, twin, y_hat, e_out, y_arr, u)
-    if loss_fn.reduction == "mean":
-        e_loss = e_loss / n_terms
+    e_loss, grad, e_grad = loss_bounds(loss_fn, y_hat, y_arr, e_out, u)
 
     grads: dict[str, Array] = {}
     grad_a, e_grad_a = grad, e_grad
@@ -127,24 +118,35 @@ def network_bounds(net: MLP, x: Array, y: Array, loss: str | Loss) -> NetworkBou
         grad_a = delta @ weight
     return NetworkBounds(
         output=BOTH_SIDES * e_out,
-        loss=float(BOTH_SIDES * e_loss),
+        loss=BOTH_SIDES * e_loss,
         grads={name: grads[name] for name in net.parameters()},
         grad_input=BOTH_SIDES * e_grad_a,
     )
 
 
-def _loss_gradient(
-    loss_fn: Loss, twin: Any, y_hat: Array, e_out: Array, y: Array, u: float
-) -> tuple[Array, Array]:
-    """∂L/∂ŷ and its error bound: propagated from ŷ's error, plus the formula's rounding, plus the 1/n."""
+def loss_bounds(
+    loss_fn: Loss, y_hat: Array, y: Array, e_y_hat: Array | None, u: float
+) -> tuple[float, Array, Array]:
+    """One side's error bound on the loss value, the gradient ∂L/∂ŷ, and that gradient's error bound.
+
+    `e_y_hat` is the error already in ŷ (None or zeros for a ŷ given exactly); the per-element rounding
+    comes from the loss's twin record, the reduction adds γ_(n+1)·Σ|ℓ|, and the mean's 1/n one rounding.
+    """
+    twin = loss_twin(loss_fn)
+    e_in = np.zeros_like(y_hat) if e_y_hat is None else e_y_hat
+    per_element = twin.value_error(loss_fn, y_hat, e_in, y) + twin.value_ulps * u * twin.value_magnitude(
+        loss_fn, y_hat, y
+    )
+    n = per_element.size
+    e_loss = per_element.sum() + gamma(n + 1, u) * np.abs(loss_fn.elementwise(y_hat, y)).sum()
     grad = loss_fn.elementwise_gradient(y_hat, y)
-    e_grad = twin.gradient_error(loss_fn, y_hat, e_out, y) + twin.gradient_ulps * u * twin.gradient_magnitude(
+    e_grad = twin.gradient_error(loss_fn, y_hat, e_in, y) + twin.gradient_ulps * u * twin.gradient_magnitude(
         loss_fn, y_hat, y
     )
     if loss_fn.reduction == "mean":
-        n = y_hat.shape[0] if loss_fn.name == "cross_entropy" else y_hat.size
+        e_loss = e_loss / n + u * abs(float(loss_fn.elementwise(y_hat, y).sum()) / n)
         grad, e_grad = grad / n, e_grad / n + u * np.abs(grad / n)
-    return grad, e_grad
+    return float(e_loss), grad, e_grad
 
 
 def _parameter_derivative(act: Activation, name: str) -> Any:

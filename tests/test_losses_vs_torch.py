@@ -7,8 +7,9 @@ import pytest
 import torch
 
 from handmlp import NotDifferentiableError, get_loss
+from reference.bounds import BOTH_SIDES, loss_bounds
 from reference.compare import assert_within_bound, unit_roundoff
-from reference.losses import loss_twin, torch_loss
+from reference.losses import torch_loss
 from tests.matrix import DTYPES, LOSSES, make_targets
 
 
@@ -29,20 +30,11 @@ def _torch(loss: str, reduction: str, y_hat: np.ndarray, y: np.ndarray) -> tuple
 
 
 def _bounds(loss: str, reduction: str, y_hat: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    fn, u = get_loss(loss, reduction), unit_roundoff(y_hat.dtype)
-    twin = loss_twin(fn)
     y64 = y if loss == "cross_entropy" else y.astype(np.float64)
-    y_hat64 = y_hat.astype(np.float64)
-    n = y_hat.shape[0] if loss == "cross_entropy" else y_hat.size
-    scale = 1.0 / n if reduction == "mean" else 1.0
-    value_mag = twin.value_magnitude(fn, y_hat64, y64)
-    value_bound = (
-        2
-        * scale
-        * (twin.value_ulps * u * value_mag.sum() + (n + 1) * u * np.abs(fn.elementwise(y_hat64, y64)).sum())
+    e_value, _, e_grad = loss_bounds(
+        get_loss(loss, reduction), y_hat.astype(np.float64), y64, None, unit_roundoff(y_hat.dtype)
     )
-    grad_mag = twin.gradient_magnitude(fn, y_hat64, y64) + np.abs(fn.elementwise_gradient(y_hat64, y64))
-    return value_bound, 2 * scale * (twin.gradient_ulps + 2) * u * grad_mag
+    return BOTH_SIDES * e_value, BOTH_SIDES * e_grad
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)

@@ -1,0 +1,470 @@
+"""Catalog cases for the logistic unit, counting, losses and backpropagation (C3–C5, C9, C10, C12, C14, C16,
+errata E1, E3, E5). Each check builds its inputs from a fixed seed, so a run is reproducible."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from handmlp import MLP, get_activation, get_loss
+from handmlp.linear import linear_backward
+from reference.catalog import AUTOGRAD, EXACT, WITHIN_BOUND, Outcome, case, erratum, exact, from_comparisons
+from reference.compare import compare_within_bound, gamma, unit_roundoff
+
+Array = Any
+
+
+def _autograd(net: MLP, x: Array, y: Array, loss: str, reduction: str = "mean") -> Outcome:
+    from reference.oracle import compare_with_autograd
+
+    return from_comparisons(compare_with_autograd(net, x, y, get_loss(loss, reduction)))
+
+
+def _torch_grads(net: MLP, x: Array, y: Array, loss: str, reduction: str = "mean") -> Any:
+    from reference.bounds import network_bounds
+    from reference.mlp import autograd_gradients
+
+    fn = get_loss(loss, reduction)
+    return autograd_gradients(net, x, y, fn), network_bounds(net, x, y, fn)
+
+
+# --- C3: the logistic unit ----------------------------------------------------------------------------
+
+
+@case(
+    "C3/logistic_unit",
+    "ŷ = σ(⟨w, x⟩ + b), σ(a) = 1/(1 + e^(−a))",
+    "MLP([3, 1], sigmoid): output, ½(y − ŷ)² and its gradients",
+    AUTOGRAD,
+    WITHIN_BOUND,
+)
+def logistic_unit() -> Outcome:
+    rng = np.random.default_rng(3)
+    net = MLP([3, 1], "sigmoid", seed=3)
+    return _autograd(net, rng.normal(size=(4, 3)), rng.uniform(size=(4, 1)), "half_squared_error")
+
+
+@case(
+    "C3/bias_as_input",
+    "a bias is the weight of an extra input fixed at 1",
+    "σ(x·w + b) against σ([x, 1]·[w, b]) with no bias",
+    "the definition (the same network with the bias moved into the weights)",
+    "within γ_(n+1)·Σ|x_i w_i| + |b| on both sides",
+    needs_torch=False,
+)
+def bias_as_input() -> Outcome:
+    rng = np.random.default_rng(31)
+    x = rng.normal(size=(5, 3))
+    with_bias = MLP([3, 1], "identity", seed=31)
+    w, b = with_bias.parameters()["0.weight"], with_bias.parameters()["0.bias"]
+    without = MLP([4, 1], "identity", bias=False)
+    without.load_state_dict({"0.weight": np.concatenate([w, b[:, None]], axis=1)})
+    z_bias, z_input = with_bias.forward(x), without.forward(np.concatenate([x, np.ones((5, 1))], axis=1))
+    bound = 2 * gamma(4, unit_roundoff(np.float64)) * (np.abs(x) @ np.abs(w).T + np.abs(b))
+    return from_comparisons([compare_within_bound("z", z_bias, z_input, bound)])
+
+
+@case(
+    "C3/sigmoid_derivative",
+    "σ′(a) = σ(a)(1 − σ(a))",
+    "Sigmoid.derivative over a ∈ [−30, 30]",
+    "torch.autograd of torch.sigmoid",
+    WITHIN_BOUND,
+)
+def sigmoid_derivative() -> Outcome:
+    import torch
+
+    from reference.activations import activation_twin
+
+    act = get_activation("sigmoid")
+    a = np.linspace(-30.0, 30.0, 601)
+    t = torch.from_numpy(a).requires_grad_(True)
+    torch.sigmoid(t).sum().backward()
+    assert t.grad is not None
+    twin = activation_twin(act)
+    bound = 2 * twin.derivative_ulps * unit_roundoff(np.float64) * twin.derivative_magnitude(act, a)
+    return from_comparisons([compare_within_bound("σ′(a)", act.derivative(a), t.grad.numpy(), bound)])
+
+
+# --- C4: counting -------------------------------------------------------------------------------------
+
+
+@case(
+    "C4/counts_3_4_2",
+    "3-4-2: 4 + 2 = 6 neurons, 3·4 + 4·2 = 20 weights, 20 + 6 = 26 parameters",
+    "MLP([3, 4, 2]).num_neurons(), num_weights(), num_parameters()",
+    "the course's numbers, and the parameter count of the torch twin",
+    EXACT,
+)
+def counts() -> Outcome:
+    from reference.mlp import to_torch
+
+    net = MLP([3, 4, 2])
+    twin = sum(p.numel() for p in to_torch(net).parameters())
+    got = [net.num_neurons(), net.num_weights(), net.num_parameters(), net.num_parameters()]
+    return exact(got, [6, 20, 26, twin], "neurons, weights, parameters, torch's parameters")
+
+
+# --- C5: the losses, with their kinks -----------------------------------------------------------------
+
+
+def _loss_case(loss: str, y_hat: Array, y: Array) -> Outcome:
+    import torch
+
+    from reference.bounds import BOTH_SIDES, loss_bounds
+    from reference.losses import torch_loss
+
+    results = []
+    for reduction in ("sum", "mean"):
+        fn = get_loss(loss, reduction)
+        t = torch.from_numpy(y_hat.copy()).requires_grad_(True)
+        value = torch_loss(fn)(t, torch.from_numpy(y))
+        value.backward()
+        assert t.grad is not None
+        e_value, _, e_grad = loss_bounds(fn, y_hat, y, None, unit_roundoff(np.float64))
+        results.append(
+            compare_within_bound(
+                f"L/{reduction}", fn.value(y_hat, y), float(value.detach()), BOTH_SIDES * e_value
+            )
+        )
+        results.append(
+            compare_within_bound(
+                f"∂L/∂ŷ/{reduction}", fn.gradient(y_hat, y), t.grad.numpy(), BOTH_SIDES * e_grad
+            )
+        )
+    return from_comparisons(results)
+
+
+_Y_HAT = np.array([[0.3, -1.2, 2.0], [1.0, -1.0, 0.0]])
+_Y_REAL = np.array([[0.3, 0.5, -1.0], [2.0, -1.0, 0.5]])  # ŷ = y in two places: l1's kink
+_Y_PM1 = np.array([[1.0, -1.0, 1.0], [1.0, -1.0, -1.0]])  # y·ŷ = 1 in two places: hinge's margin
+
+
+@case(
+    "C5/l1",
+    "ℓ = |ŷ − y|, ∂ℓ/∂ŷ = sign(ŷ − y), 0 at ŷ = y",
+    "losses.L1, sum and mean",
+    "torch.nn.functional.l1_loss",
+    WITHIN_BOUND,
+)
+def l1_loss() -> Outcome:
+    return _loss_case("l1", _Y_HAT, _Y_REAL)
+
+
+@case(
+    "C5/l2",
+    "ℓ = (ŷ − y)², ∂ℓ/∂ŷ = −2(y − ŷ)",
+    "losses.SquaredError, sum and mean",
+    "torch.nn.functional.mse_loss",
+    WITHIN_BOUND,
+)
+def l2_loss() -> Outcome:
+    return _loss_case("squared_error", _Y_HAT, _Y_REAL)
+
+
+@case(
+    "C5/half_squared_error",
+    "L = ½(y − ŷ)², ∂L/∂ŷ = −(y − ŷ)",
+    "losses.HalfSquaredError, sum and mean",
+    "½ · torch.nn.functional.mse_loss",
+    WITHIN_BOUND,
+)
+def half_squared_loss() -> Outcome:
+    return _loss_case("half_squared_error", _Y_HAT, _Y_REAL)
+
+
+@case(
+    "C5/hinge",
+    "ℓ = max(0, 1 − y·ŷ), ∂ℓ/∂ŷ = −y where y·ŷ ≤ 1 (margin included)",
+    "losses.Hinge, sum and mean, at the margin too",
+    "torch.clamp(1 − y·ŷ, min=0)",
+    WITHIN_BOUND,
+)
+def hinge_loss() -> Outcome:
+    return _loss_case("hinge", _Y_HAT, _Y_PM1)
+
+
+@case(
+    "C5/zero_one",
+    "ℓ = 1[ŷ ≠ y]",
+    "losses.ZeroOne on predicted labels",
+    "torch: (ŷ != y) counted",
+    EXACT,
+)
+def zero_one_loss() -> Outcome:
+    import torch
+
+    y_hat, y = np.sign(_Y_HAT) + (_Y_HAT == 0), _Y_PM1
+    torch_count = float((torch.from_numpy(y_hat) != torch.from_numpy(y)).sum())
+    return exact([get_loss("zero_one", "sum").value(y_hat, y)], [torch_count], "mistakes")
+
+
+@case(
+    "E1/zero_one",
+    "printed ℓ = 1[ŷ = y]; corrected ℓ = 1[ŷ ≠ y]",
+    "both forms on predicted labels with some mistakes",
+    "torch: the number of mistakes (ŷ != y)",
+    "printed must differ, corrected must be exact",
+)
+def erratum_zero_one() -> Outcome:
+    import torch
+
+    y_hat, y = np.sign(_Y_HAT) + (_Y_HAT == 0), _Y_PM1
+    mistakes = float((torch.from_numpy(y_hat) != torch.from_numpy(y)).sum())
+    printed = exact([float(np.sum(y_hat == y))], [mistakes], "1[ŷ = y] summed")
+    corrected = exact([get_loss("zero_one", "sum").value(y_hat, y)], [mistakes], "1[ŷ ≠ y] summed")
+    return erratum(printed, corrected, "zero-one loss")
+
+
+# --- C9: the four-parameter chain, factor by factor ---------------------------------------------------
+
+
+def _chain() -> tuple[MLP, Array, Array, dict[str, Array]]:
+    """a1 = w1·x + b1, a2 = w2·f1(a1), a3 = w3·f2(a2), ŷ = f3(a3), all sigmoid, with L = ½(y − ŷ)²."""
+    net = MLP([1, 1, 1, 1], "sigmoid", bias=[True, False, False], seed=9)
+    x, y = np.array([[0.7]]), np.array([[0.2]])
+    w1, b1 = net.parameters()["0.weight"][0, 0], net.parameters()["0.bias"][0]
+    w2, w3 = net.parameters()["2.weight"][0, 0], net.parameters()["4.weight"][0, 0]
+    sigma = get_activation("sigmoid").forward
+    f1 = sigma(w1 * x + b1)
+    f2 = sigma(w2 * f1)
+    f3 = sigma(w3 * f2)
+    return net, x, y, {"f1": f1, "f2": f2, "f3": f3, "w2": w2, "w3": w3}
+
+
+def _chain_factor(name: str) -> Outcome:
+    """∂L/∂θ as the slides factor it, each product reusing the one of the layer above (backpropagation)."""
+    net, x, y, v = _chain()
+    f1, f2, f3, w2, w3 = v["f1"], v["f2"], v["f3"], v["w2"], v["w3"]
+    upstream3 = -(y - f3) * f3 * (1 - f3)  # ∂L/∂f3 · ∂f3/∂a3
+    upstream2 = upstream3 * w3 * f2 * (1 - f2)  # · ∂a3/∂f2 · ∂f2/∂a2
+    upstream1 = upstream2 * w2 * f1 * (1 - f1)  # · ∂a2/∂f1 · ∂f1/∂a1
+    slide = {
+        "4.weight": upstream3 * f2,
+        "2.weight": upstream2 * f1,
+        "0.weight": upstream1 * x,
+        "0.bias": upstream1,
+    }
+    torch_side, bounds = _torch_grads(net, x, y, "half_squared_error", "sum")
+    ours = net.loss_and_gradients(x, y, get_loss("half_squared_error", "sum"))[1]
+    return from_comparisons(
+        [
+            compare_within_bound(
+                f"slides {name}",
+                slide[name].reshape(-1),
+                torch_side.grads[name].reshape(-1),
+                bounds.grads[name].reshape(-1),
+            ),
+            compare_within_bound(f"backward {name}", ours[name], torch_side.grads[name], bounds.grads[name]),
+        ]
+    )
+
+
+@case(
+    "C9/dL_dw3",
+    "∂L/∂w3 = −(y − ŷ)·f3(1 − f3)·f2",
+    "the slides' product and MLP.backward",
+    AUTOGRAD,
+    WITHIN_BOUND,
+)
+def chain_w3() -> Outcome:
+    return _chain_factor("4.weight")
+
+
+@case(
+    "C9/dL_dw2",
+    "∂L/∂w2 = ∂L/∂f3·∂f3/∂a3·∂a3/∂f2·∂f2/∂a2·∂a2/∂w2 = −(y − ŷ)·f3(1 − f3)·w3·f2(1 − f2)·f1",
+    "the slides' product and MLP.backward",
+    AUTOGRAD,
+    WITHIN_BOUND,
+)
+def chain_w2() -> Outcome:
+    return _chain_factor("2.weight")
+
+
+@case(
+    "C9/dL_dw1",
+    "∂L/∂w1 = −(y − ŷ)·f3(1 − f3)·w3·f2(1 − f2)·w2·f1(1 − f1)·x",
+    "the slides' product and MLP.backward",
+    AUTOGRAD,
+    WITHIN_BOUND,
+)
+def chain_w1() -> Outcome:
+    return _chain_factor("0.weight")
+
+
+@case(
+    "C9/dL_db",
+    "∂L/∂b = −(y − ŷ)·f3(1 − f3)·w3·f2(1 − f2)·w2·f1(1 − f1)·1",
+    "the slides' product and MLP.backward",
+    AUTOGRAD,
+    WITHIN_BOUND,
+)
+def chain_b() -> Outcome:
+    return _chain_factor("0.bias")
+
+
+@case(
+    "E3/step_size_in_gradient",
+    "printed ∂L/∂w3 = −η(y − ŷ)·f3(1 − f3)·f2; corrected ∂L/∂w3 = −(y − ŷ)·f3(1 − f3)·f2",
+    "both forms on the four-parameter chain with η = 0.1",
+    AUTOGRAD,
+    "printed must leave the bound, corrected must stay within it",
+)
+def erratum_step_size() -> Outcome:
+    net, x, y, v = _chain()
+    torch_side, bounds = _torch_grads(net, x, y, "half_squared_error", "sum")
+    eta = 0.1
+    corrected = -(y - v["f3"]) * v["f3"] * (1 - v["f3"]) * v["f2"]
+    expected, bound = torch_side.grads["4.weight"].reshape(-1), bounds.grads["4.weight"].reshape(-1)
+    return erratum(
+        from_comparisons([compare_within_bound("printed", (eta * corrected).reshape(-1), expected, bound)]),
+        from_comparisons([compare_within_bound("corrected", corrected.reshape(-1), expected, bound)]),
+        "∂L/∂w3",
+    )
+
+
+# --- C10: the delta rule on a general network ---------------------------------------------------------
+
+
+@case(
+    "C10/delta_rule",
+    "δ_j = g′(z_j)·Σ_k δ_k·w_kj, ∂L/∂w_ji = δ_j·a_i, output δ = ∂L/∂ŷ·g′(z)",
+    "MLP([4, 6, 5, 3], tanh, relu, identity).backward under cross-entropy: every ∂L/∂θ and ∂L/∂x",
+    AUTOGRAD,
+    WITHIN_BOUND,
+)
+def delta_rule() -> Outcome:
+    rng = np.random.default_rng(10)
+    net = MLP([4, 6, 5, 3], ["tanh", "relu", "identity"], seed=10)
+    return _autograd(net, rng.normal(size=(8, 4)), rng.integers(0, 3, size=8), "cross_entropy")
+
+
+@case(
+    "C10/relu_graph",
+    "ŷ = relu(x·w + b): ∂ŷ/∂w = 1[z > 0]·x, ∂ŷ/∂b = 1[z > 0]",
+    "MLP([2, 1], relu) with ½(y − ŷ)², including a sample exactly at z = 0",
+    AUTOGRAD,
+    WITHIN_BOUND,
+)
+def relu_graph() -> Outcome:
+    net = MLP([2, 1], "relu", seed=11)
+    net.load_state_dict({"0.weight": np.array([[0.5, -1.0]]), "0.bias": np.array([0.0])})
+    x = np.array([[2.0, 1.0], [1.0, 2.0], [3.0, 0.5]])  # z = 0, −1.5, 1
+    return _autograd(net, x, np.array([[1.0], [0.0], [0.5]]), "half_squared_error", "sum")
+
+
+def _two_layer_sigmoid() -> tuple[MLP, Array, Array]:
+    rng = np.random.default_rng(5)
+    return MLP([3, 4, 2], "sigmoid", seed=5), rng.normal(size=(6, 3)), rng.uniform(size=(6, 2))
+
+
+def _hidden_weight_gradient(use_derivative: bool) -> Array:
+    """∂L/∂W of the hidden layer by the delta rule, with g′(z_j) (corrected) or g(z_j) (as printed in E5)."""
+    net, x, y = _two_layer_sigmoid()
+    act = get_activation("sigmoid")
+    w1, b1 = net.parameters()["0.weight"], net.parameters()["0.bias"]
+    w2, b2 = net.parameters()["2.weight"], net.parameters()["2.bias"]
+    z1 = x @ w1.T + b1
+    a1 = act.forward(z1)
+    z2 = a1 @ w2.T + b2
+    y_hat = act.forward(z2)
+    delta2 = get_loss("half_squared_error", "sum").gradient(y_hat, y) * act.derivative(z2)
+    _, _, back = linear_backward(delta2, a1, w2)  # Σ_k δ_k·w_kj
+    delta1 = (act.derivative(z1) if use_derivative else act.forward(z1)) * back
+    return delta1.T @ x
+
+
+@case(
+    "E5/delta_rule_factor",
+    "printed δ_j = (g(z_j)·Σ_k δ_k w_kj)·g(z_i); corrected δ_j = g′(z_j)·Σ_k δ_k w_kj",
+    "the hidden layer's ∂L/∂W of a 3-4-2 sigmoid network, by both forms",
+    AUTOGRAD,
+    "printed must leave the bound, corrected must stay within it",
+)
+def erratum_delta_rule() -> Outcome:
+    net, x, y = _two_layer_sigmoid()
+    torch_side, bounds = _torch_grads(net, x, y, "half_squared_error", "sum")
+    expected, bound = torch_side.grads["0.weight"], bounds.grads["0.weight"]
+    return erratum(
+        from_comparisons([compare_within_bound("printed", _hidden_weight_gradient(False), expected, bound)]),
+        from_comparisons([compare_within_bound("corrected", _hidden_weight_gradient(True), expected, bound)]),
+        "hidden-layer ∂L/∂W",
+    )
+
+
+# --- C12: XOR by hand ---------------------------------------------------------------------------------
+
+_BINARY = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+
+
+def _xor_network() -> MLP:
+    """y1 = σ(−20x1 + 30x2 − 20), y2 = σ(30x1 − 20x2 − 20), y = σ(30y1 + 30y2 − 20)."""
+    net = MLP([2, 2, 1], "sigmoid")
+    net.load_state_dict(
+        {
+            "0.weight": np.array([[-20.0, 30.0], [30.0, -20.0]]),
+            "0.bias": np.array([-20.0, -20.0]),
+            "2.weight": np.array([[30.0, 30.0]]),
+            "2.bias": np.array([-20.0]),
+        }
+    )
+    return net
+
+
+@case(
+    "C12/xor_truth_table",
+    "y = σ(30·y1 + 30·y2 − 20) with the hand-set hidden units computes XOR",
+    "the hand-set 2-2-1 network on the four binary inputs, rounded",
+    "the truth table of XOR",
+    EXACT,
+    needs_torch=False,
+)
+def xor_truth_table() -> Outcome:
+    return exact(np.round(_xor_network().forward(_BINARY))[:, 0], [0, 1, 1, 0], "round(y) for 00, 01, 10, 11")
+
+
+@case(
+    "C12/xor_gradients",
+    "forward, then backward: each unit multiplies the received gradient by its local derivative",
+    "the hand-set XOR network's ∂L/∂θ under ½(y − ŷ)² towards XOR",
+    AUTOGRAD,
+    WITHIN_BOUND,
+)
+def xor_gradients() -> Outcome:
+    return _autograd(
+        _xor_network(), _BINARY, np.array([[0.0], [1.0], [1.0], [0.0]]), "half_squared_error", "sum"
+    )
+
+
+# --- C14: a parametric activation ---------------------------------------------------------------------
+
+
+@case(
+    "C14/prelu_slope",
+    "θ = {f, w, b}: PReLU's slope a in f(z) = max(0, z) + a·min(0, z) is learned, ∂f/∂a = min(0, z)",
+    "MLP([3, 5, 2], prelu) gradients, the slope's included",
+    AUTOGRAD,
+    WITHIN_BOUND,
+)
+def prelu_slope() -> Outcome:
+    rng = np.random.default_rng(14)
+    net = MLP([3, 5, 2], [get_activation("prelu", init=0.25), "identity"], seed=14)
+    return _autograd(net, rng.normal(size=(7, 3)), rng.normal(size=(7, 2)), "squared_error")
+
+
+# --- C16: MNIST's shape -------------------------------------------------------------------------------
+
+
+@case(
+    "C16/mnist_shaped_network",
+    "28×28 = 784 inputs, labels 0–9 (the error rates quoted are the notes' reports, not re-measured here)",
+    "MLP([784, 32, 10], relu) with cross-entropy on a seeded batch of 784-pixel images in [0, 1]",
+    AUTOGRAD,
+    WITHIN_BOUND,
+)
+def mnist_shaped() -> Outcome:
+    rng = np.random.default_rng(16)
+    net = MLP([28 * 28, 32, 10], ["relu", "identity"], seed=16)
+    return _autograd(net, rng.uniform(size=(16, 784)), rng.integers(0, 10, size=16), "cross_entropy")

@@ -1,0 +1,111 @@
+"""The course as a table of contents: every equation (C1–C17) and erratum (E1–E5) of COURSE.md as named cases.
+
+Each `Case` says which equation it verifies, what handmlp computes, what the oracle computes (torch.autograd,
+torch.optim.SGD, handmlp's finite-difference checker, or the definition itself) and how the two are
+compared. `CATALOG` is the one source of truth: the pytest suite (tests/test_catalog.py) and the
+`handmlp verify` command both run it. Cases that need torch import it inside their check, so the catalog
+itself imports without torch and the rest still runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from reference.compare import Comparison
+
+
+@dataclass
+class Outcome:
+    """What a case found: its verdict, the worst error against the oracle and the bound it was held to."""
+
+    passed: bool
+    error: float
+    bound: float
+    detail: str = ""
+    series: dict[str, list[float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One verifiable claim of the course, with its citation."""
+
+    id: str
+    equation: str
+    computes: str
+    oracle: str
+    comparison: str
+    check: Callable[[], Outcome]
+    needs_torch: bool = True
+
+    @property
+    def course_id(self) -> str:
+        """The COURSE.md id this case cites: "C9" for "C9/dL_dw1"."""
+        return self.id.split("/")[0]
+
+
+CATALOG: list[Case] = []
+
+AUTOGRAD = "torch.autograd on the torch twin with the same weights"
+WITHIN_BOUND = "every element within its derived rounding bound"
+EXACT = "exact equality"
+
+
+def case(
+    case_id: str, equation: str, computes: str, oracle: str, comparison: str, *, needs_torch: bool = True
+) -> Callable[[Callable[[], Outcome]], Callable[[], Outcome]]:
+    """Register the decorated check as a catalog case."""
+
+    def register(check: Callable[[], Outcome]) -> Callable[[], Outcome]:
+        if any(c.id == case_id for c in CATALOG):
+            raise ValueError(f"case id {case_id!r} registered twice")
+        CATALOG.append(Case(case_id, equation, computes, oracle, comparison, check, needs_torch))
+        return check
+
+    return register
+
+
+def select(pattern: str | None = None) -> list[Case]:
+    """The cases whose id matches `pattern` (a regular expression searched in the id; all when None)."""
+    if not pattern:
+        return list(CATALOG)
+    regex = re.compile(pattern)
+    return [c for c in CATALOG if regex.search(c.id)]
+
+
+# --- outcomes from comparisons -------------------------------------------------------------------------
+
+
+def from_comparisons(results: list[Comparison], detail: str = "") -> Outcome:
+    """The worst of several bounded comparisons (by error/bound) as one outcome."""
+    worst = max(results, key=lambda r: r.ratio)
+    failed = [r for r in results if not r.passed]
+    message = "; ".join(r.message() for r in failed) if failed else detail
+    return Outcome(not failed, worst.error, worst.bound, message or worst.message())
+
+
+def exact(actual: Any, expected: Any, detail: str) -> Outcome:
+    """An exact comparison (counts, truth tables, conventions): the bound is 0."""
+    a, e = np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    error = float(np.max(np.abs(a - e))) if a.shape == e.shape else float("inf")
+    shown = f"{detail}: got {a.tolist()}, expected {e.tolist()}"
+    return Outcome(error == 0.0, error, 0.0, shown)
+
+
+def erratum(printed: Outcome, corrected: Outcome, what: str) -> Outcome:
+    """An erratum holds when the printed form disagrees with the oracle and the corrected form agrees."""
+    ok = (not printed.passed) and corrected.passed
+    detail = (
+        f"{what}: printed form {'disagrees' if not printed.passed else 'AGREES'} "
+        f"(error {printed.error:.3g} > bound {printed.bound:.3g}); corrected form "
+        f"{'agrees' if corrected.passed else 'DISAGREES'} (error {corrected.error:.3g} ≤ bound {corrected.bound:.3g})"
+    )
+    return Outcome(ok, corrected.error, corrected.bound, detail, {**printed.series, **corrected.series})
+
+
+# The cases themselves live in reference/cases_*.py, grouped by the part of the course they cover.
+from reference import cases_backprop  # noqa: E402, F401  (registers the cases)
