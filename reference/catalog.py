@@ -99,10 +99,11 @@ def exact(actual: Any, expected: Any, detail: str) -> Outcome:
 def erratum(printed: Outcome, corrected: Outcome, what: str) -> Outcome:
     """An erratum holds when the printed form disagrees with the oracle and the corrected form agrees."""
     ok = (not printed.passed) and corrected.passed
+    printed_verdict = "disagrees" if not printed.passed else "AGREES"
+    corrected_verdict = "agrees" if corrected.passed else "DISAGREES"
     detail = (
-        f"{what}: printed form {'disagrees' if not printed.passed else 'AGREES'} "
-        f"(error {printed.error:.3g} > bound {printed.bound:.3g}); corrected form "
-        f"{'agrees' if corrected.passed else 'DISAGREES'} (error {corrected.error:.3g} ≤ bound {corrected.bound:.3g})"
+        f"{what}: printed form {printed_verdict} (error {printed.error:.3g}, bound {printed.bound:.3g}); "
+        f"corrected form {corrected_verdict} (error {corrected.error:.3g}, bound {corrected.bound:.3g})"
     )
     return Outcome(ok, corrected.error, corrected.bound, detail, {**printed.series, **corrected.series})
 

@@ -263,7 +263,8 @@ def to_html(report: Report) -> str:
             "<tr>"
             f"<td><code>{html.escape(case_id)}</code></td><td>{html.escape(r.case.equation)}</td>"
             f"<td>{html.escape(computes)}</td><td>{html.escape(r.case.oracle)}</td><td>{error}</td><td>{bound}</td>"
-            f'<td style="color:{colours[r.status]};font-weight:bold" title="{html.escape(r.detail)}">{verdict}</td>'
+            f'<td style="color:{colours[r.status]};font-weight:bold" title="{html.escape(r.detail)}">'
+            f"{verdict}</td>"
             "</tr>"
         )
     figures = "\n".join(
@@ -286,7 +287,8 @@ figure {{ display: inline-block; margin: 1em; }}
 <p>handmlp {html.escape(report.handmlp_version)}; torch {html.escape(torch_line)}.</p>
 <p><strong>{html.escape(report.summary())}</strong></p>
 <table>
-<thead><tr><th>case</th><th>equation</th><th>compared</th><th>oracle</th><th>worst error</th><th>bound</th><th>verdict</th></tr></thead>
+<thead><tr><th>case</th><th>equation</th><th>compared</th><th>oracle</th>
+<th>worst error</th><th>bound</th><th>verdict</th></tr></thead>
 <tbody>
 {chr(10).join(body_rows)}
 </tbody>
