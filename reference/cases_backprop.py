@@ -468,3 +468,111 @@ def mnist_shaped() -> Outcome:
     rng = np.random.default_rng(16)
     net = MLP([28 * 28, 32, 10], ["relu", "identity"], seed=16)
     return _autograd(net, rng.uniform(size=(16, 784)), rng.integers(0, 10, size=16), "cross_entropy")
+
+
+# --- C6, C7: the smallest perceptrons' gradients ------------------------------------------------------
+
+C6_X = np.array([10.0, 2.0, 3.5, 1.0])
+C6_Y = np.array([10.1, 1.9, 3.4, 1.1])
+
+
+@case(
+    "C6/gradient",
+    "ŷ = w·x, L = ½(y − ŷ)²: dL/dw = −(y − ŷ)·x",
+    "MLP([1, 1], identity, no bias).backward per sample of the worked table, and −(y − ŷ)·x by hand",
+    AUTOGRAD,
+    WITHIN_BOUND,
+)
+def smallest_gradient() -> Outcome:
+    net = MLP([1, 1], "identity", bias=False)
+    net.load_state_dict({"0.weight": np.array([[0.5]])})
+    results = []
+    for x, y in zip(C6_X, C6_Y):
+        xs, ys = np.array([[x]]), np.array([[y]])
+        torch_side, bounds = _torch_grads(net, xs, ys, "half_squared_error", "sum")
+        by_hand = -(y - 0.5 * x) * x
+        backward = net.loss_and_gradients(xs, ys, get_loss("half_squared_error", "sum"))[1]["0.weight"]
+        expected, bound = torch_side.grads["0.weight"], bounds.grads["0.weight"]
+        results.append(compare_within_bound(f"−(y − ŷ)·x at x={x}", np.array([[by_hand]]), expected, bound))
+        results.append(compare_within_bound(f"backward at x={x}", backward, expected, bound))
+    return from_comparisons(results)
+
+
+@case(
+    "C7/gradient",
+    "ŷ = w1·x1 + w2·x2: ∇w_i = −(y − ŷ)·x_i",
+    "MLP([2, 1], identity, no bias).backward, and −(y − ŷ)·x_i by hand",
+    AUTOGRAD,
+    WITHIN_BOUND,
+)
+def second_smallest_gradient() -> Outcome:
+    net = MLP([2, 1], "identity", bias=False, seed=7)
+    x, y = np.array([[1.5, -2.0]]), np.array([[0.25]])
+    torch_side, bounds = _torch_grads(net, x, y, "half_squared_error", "sum")
+    y_hat = net.forward(x)
+    by_hand = -(y - y_hat) * x
+    backward = net.loss_and_gradients(x, y, get_loss("half_squared_error", "sum"))[1]["0.weight"]
+    expected, bound = torch_side.grads["0.weight"], bounds.grads["0.weight"]
+    return from_comparisons(
+        [
+            compare_within_bound("−(y − ŷ)·x_i", by_hand, expected, bound),
+            compare_within_bound("backward", backward, expected, bound),
+        ]
+    )
+
+
+# --- C11: the threshold neuron as a gate --------------------------------------------------------------
+
+
+def _gate(w1: float, w2: float, w0: float) -> MLP:
+    """y = σ(w1·x1 + w2·x2 − w0): the threshold w0 is a weight on a constant input of −1, i.e. a bias −w0."""
+    net = MLP([2, 1], "sigmoid")
+    weights = np.array([[w1, w2]], dtype=float)
+    net.load_state_dict({"0.weight": weights, "0.bias": -np.array([w0], dtype=float)})
+    return net
+
+
+@case(
+    "C11/or_gate",
+    "(w1, w2, w0) = (30, 30, 20): y = σ(30x1 + 30x2 − 20) is an OR gate",
+    "the gate on the four binary inputs, rounded",
+    "the truth table of OR",
+    EXACT,
+    needs_torch=False,
+)
+def or_gate() -> Outcome:
+    return exact(
+        np.round(_gate(30, 30, 20).forward(_BINARY))[:, 0], [0, 1, 1, 1], "round(y) for 00, 01, 10, 11"
+    )
+
+
+@case(
+    "C11/and_gate",
+    "(w1, w2, w0) = (15, 15, 20): y = σ(15x1 + 15x2 − 20) is an AND gate",
+    "the gate on the four binary inputs, rounded",
+    "the truth table of AND",
+    EXACT,
+    needs_torch=False,
+)
+def and_gate() -> Outcome:
+    return exact(
+        np.round(_gate(15, 15, 20).forward(_BINARY))[:, 0], [0, 0, 0, 1], "round(y) for 00, 01, 10, 11"
+    )
+
+
+@case(
+    "C11/saturation",
+    "σ(−10) ≈ 0, σ(10) ≈ 1",
+    "Sigmoid.forward at ±10",
+    "the definition 1/(1 + e^(∓10)), to within 4.6e-5 of 0 and 1",
+    "exact values 1/(1 + e^10) and 1/(1 + e^−10) within rounding",
+    needs_torch=False,
+)
+def saturation() -> Outcome:
+    got = get_activation("sigmoid").forward(np.array([-10.0, 10.0]))
+    expected = np.array([1 / (1 + np.exp(10.0)), 1 / (1 + np.exp(-10.0))])
+    bound = 4 * unit_roundoff(np.float64) * expected
+    ok = compare_within_bound("σ(±10)", got, expected, bound)
+    near = bool(got[0] < 4.6e-5 and 1 - got[1] < 4.6e-5)
+    outcome = from_comparisons([ok])
+    return Outcome(outcome.passed and near, outcome.error, outcome.bound, outcome.detail)

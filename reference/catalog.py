@@ -50,6 +50,9 @@ class Case:
 
 CATALOG: list[Case] = []
 
+# Every equation and erratum id of COURSE.md; tests/test_catalog.py checks this list against the file.
+COURSE_IDS = [f"C{i}" for i in range(1, 18)] + [f"E{i}" for i in range(1, 6)]
+
 AUTOGRAD = "torch.autograd on the torch twin with the same weights"
 WITHIN_BOUND = "every element within its derived rounding bound"
 EXACT = "exact equality"

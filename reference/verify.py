@@ -20,7 +20,6 @@ import traceback
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.util import find_spec
 from typing import Any
 
 from reference.catalog import Case, Outcome, select
@@ -72,8 +71,6 @@ class Report:
 
 def torch_version() -> str | None:
     """The installed torch's version, or None when torch is absent."""
-    if find_spec("torch") is None:
-        return None
     try:
         import torch
     except ImportError:

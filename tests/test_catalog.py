@@ -1,0 +1,91 @@
+"""The catalog of course equations: each case as its own test (`pytest -k C9`), full coverage of COURSE.md,
+and breaking one equation turns its cases, and only those, red."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import numpy as np
+import pytest
+
+import handmlp.activations as activations
+import handmlp.losses as losses
+import handmlp.mlp as mlp
+from handmlp.linear import linear_backward
+from reference.catalog import CATALOG, COURSE_IDS, Case
+from reference.verify import run
+
+COURSE = pathlib.Path(__file__).resolve().parents[2] / "shared" / "COURSE.md"
+
+
+@pytest.mark.parametrize("case", CATALOG, ids=[c.id for c in CATALOG])
+def test_course_case(case: Case) -> None:
+    outcome = case.check()
+    assert outcome.passed, f"{case.id} ({case.equation}): {outcome.detail}"
+    assert outcome.error <= outcome.bound or outcome.bound == 0.0
+
+
+def test_every_course_id_has_a_case() -> None:
+    covered = {c.course_id for c in CATALOG}
+    missing = [i for i in COURSE_IDS if i not in covered]
+    assert not missing, f"course ids without a catalog case: {missing}"
+
+
+def test_course_ids_are_those_of_course_md() -> None:
+    if not COURSE.exists():
+        pytest.skip(f"{COURSE} is not beside this checkout")
+    ids = re.findall(r"\*\*([CE]\d+)\b", COURSE.read_text(encoding="utf-8"))
+    assert ids and sorted(set(ids)) == sorted(COURSE_IDS)
+
+
+def test_case_ids_are_unique_and_cite_a_course_id() -> None:
+    ids = [c.id for c in CATALOG]
+    assert len(ids) == len(set(ids))
+    assert all(c.course_id in COURSE_IDS for c in CATALOG)
+
+
+def _red(pattern: str | None = None) -> set[str]:
+    return {r.case.id for r in run(pattern).results if r.status != "pass"}
+
+
+def test_everything_is_green_before_breaking() -> None:
+    assert _red() == set()
+
+
+def test_breaking_the_sigmoid_derivative_reddens_only_its_dependents(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(activations.Sigmoid, "derivative", lambda self, z, a=None: self.forward(z))
+    red = _red()
+    assert {"C3/sigmoid_derivative", "C3/logistic_unit", "C9/dL_dw3", "C9/dL_dw1", "C12/xor_gradients"} <= red
+    assert not red & {
+        "C4/counts_3_4_2",
+        "C5/hinge",
+        "C10/relu_graph",
+        "C12/xor_truth_table",
+        "C14/prelu_slope",
+    }
+
+
+def test_breaking_the_hinge_margin_reddens_only_the_hinge(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        losses.Hinge, "elementwise_gradient", lambda self, y_hat, y: np.where(y * y_hat < 1, -y, 0.0)
+    )
+    assert _red() == {"C5/hinge"}
+
+
+def test_breaking_the_bias_gradient_reddens_only_cases_with_a_bias(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_bias_gradient(delta: np.ndarray, a_prev: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, ...]:
+        grad_w, grad_b, grad_a = linear_backward(delta, a_prev, weight)
+        return grad_w, 0 * grad_b, grad_a
+
+    monkeypatch.setattr(mlp, "linear_backward", no_bias_gradient)
+    red = _red()
+    assert {"C9/dL_db", "C3/logistic_unit", "C10/delta_rule"} <= red
+    assert not red & {
+        "C9/dL_dw3",
+        "C9/dL_dw2",
+        "C9/dL_dw1",
+        "C4/counts_3_4_2",
+        "C5/l1",
+        "C12/xor_truth_table",
+    }
