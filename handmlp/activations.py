@@ -59,6 +59,14 @@ class Activation:
     def __call__(self, z: Array) -> Array:
         return self.forward(z)
 
+    def value(self, z: Array) -> Array:
+        """Alias of `forward`: the activation's value g(z)."""
+        return self.forward(z)
+
+    def gradient(self, z: Array) -> Array:
+        """Alias of `derivative`: the activation's elementwise gradient g′(z)."""
+        return self.derivative(z)
+
     def parameters(self) -> dict[str, Array]:
         """Learnable parameters, by the name torch gives them (C14); none for a fixed activation."""
         return {}

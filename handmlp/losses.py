@@ -64,6 +64,10 @@ class Loss:
     def __call__(self, y_hat: Any, y: Any) -> float:
         return self.value(y_hat, y)
 
+    def derivative(self, y_hat: Any, y: Any) -> Array:
+        """Alias of `gradient`: ∂L/∂ŷ."""
+        return self.gradient(y_hat, y)
+
     def elementwise(self, y_hat: Array, y: Array) -> Array:
         """The loss of each element (of each sample for cross_entropy), before reduction."""
         raise NotImplementedError

@@ -94,3 +94,10 @@ def test_activation_without_twin_is_refused_clearly() -> None:
 
     with pytest.raises(ValueError, match=r"cube.*no torch twin"):
         torch_activation(Cube())
+
+
+def test_value_and_gradient_aliases_name_the_same_functions() -> None:
+    z = np.linspace(-3, 3, 7)
+    act = get_activation("tanh")
+    assert np.array_equal(act.value(z), act.forward(z)) and np.array_equal(act(z), act.forward(z))
+    assert np.array_equal(act.gradient(z), act.derivative(z))

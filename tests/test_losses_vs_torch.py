@@ -103,3 +103,10 @@ def test_mean_is_sum_over_number_of_elements() -> None:
     mean = get_loss("squared_error", "mean")
     assert mean.value(y_hat, y) == total.value(y_hat, y) / y.size
     assert np.array_equal(mean.gradient(y_hat, y), total.gradient(y_hat, y) / y.size)
+
+
+def test_loss_call_and_derivative_aliases() -> None:
+    y_hat, y = _inputs("l1", np.float64)
+    fn = get_loss("l1")
+    assert fn(y_hat, y) == fn.value(y_hat, y)
+    assert np.array_equal(fn.derivative(y_hat, y), fn.gradient(y_hat, y))
