@@ -25,7 +25,7 @@ from handmlp.activations import Activation
 from handmlp.losses import Loss, get_loss
 from handmlp.mlp import MLP, sum_to_shape
 from reference.activations import activation_twin
-from reference.compare import gamma, unit_roundoff
+from reference.compare import gamma, perturbed, unit_roundoff
 from reference.losses import loss_twin
 
 Array = NDArray[Any]
@@ -43,24 +43,16 @@ class NetworkBounds:
     grad_input: Array
 
 
-def _perturbed(fn: Any, z: Array, e: Array) -> Array:
-    """max over ± of |fn(z ± e) − fn(z)|: how far an error e in z can move fn(z)."""
-    at = fn(z)
-    return np.maximum(np.abs(fn(z + e) - at), np.abs(fn(z - e) - at))
-
-
 def _activation_forward(act: Activation, z: Array, e_z: Array, u: float) -> tuple[Array, Array]:
     twin = activation_twin(act)
     a = act.forward(z)
-    return a, _perturbed(act.forward, z, e_z) + twin.forward_ulps * u * twin.forward_magnitude(act, z)
+    return a, perturbed(act.forward, z, e_z) + twin.forward_ulps * u * twin.forward_magnitude(act, z)
 
 
 def _activation_derivative(act: Activation, z: Array, e_z: Array, u: float) -> tuple[Array, Array]:
     twin = activation_twin(act)
     d = act.derivative(z)
-    return d, _perturbed(act.derivative, z, e_z) + twin.derivative_ulps * u * twin.derivative_magnitude(
-        act, z
-    )
+    return d, perturbed(act.derivative, z, e_z) + twin.derivative_ulps * u * twin.derivative_magnitude(act, z)
 
 
 def network_bounds(net: MLP, x: Array, y: Array, loss: str | Loss) -> NetworkBounds:
@@ -93,7 +85,7 @@ def network_bounds(net: MLP, x: Array, y: Array, loss: str | Loss) -> NetworkBou
         act, weight = acts[layer], weights[layer]
         batch = a_prev.shape[0]
         for name, d_param in act.parameter_derivatives(z).items():
-            e_d = _perturbed(_parameter_derivative(act, name), z, e_z) + u * np.abs(d_param)
+            e_d = perturbed(_parameter_derivative(act, name), z, e_z) + u * np.abs(d_param)
             contribution = e_grad_a * np.abs(d_param) + np.abs(grad_a) * e_d
             magnitude = np.abs(grad_a * d_param)
             shape = act.parameters()[name].shape

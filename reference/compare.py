@@ -27,6 +27,15 @@ def gamma(k: int | float | Array, u: float) -> Any:
     return ku / (1.0 - ku)
 
 
+def perturbed(fn: Any, z: Array, e: Array) -> Array:
+    """max over ± of |fn(z ± e) − fn(z)|: how far an error e already in z can move fn(z), elementwise.
+
+    First-order exact where fn is smooth (|fn′(z)|·e), and honest at a kink within reach of e.
+    """
+    at = fn(z)
+    return np.maximum(np.abs(fn(z + e) - at), np.abs(fn(z - e) - at))
+
+
 @dataclass(frozen=True)
 class Comparison:
     """How `actual` compared with `expected` under a per-element `bound`; `ratio` = worst error/bound."""

@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from numpy.typing import NDArray
 
 from handmlp.losses import Loss
+from reference.compare import perturbed
 
 Array = NDArray[Any]
 Tensor = torch.Tensor
@@ -82,11 +83,8 @@ def _ce_gradient_magnitude(loss: Loss, y_hat: Array, y: Array) -> Array:
 
 
 def _perturbed_gradient_error(loss: Loss, y_hat: Array, e: Array, y: Array) -> Array:
-    """max over ± of |g(ŷ ± e) − g(ŷ)|, elementwise: the change an error e in ŷ can make in the gradient."""
-    g = loss.elementwise_gradient(y_hat, y)
-    up = np.abs(loss.elementwise_gradient(y_hat + e, y) - g)
-    down = np.abs(loss.elementwise_gradient(y_hat - e, y) - g)
-    return np.maximum(up, down)
+    """The change an error e in ŷ can make in each element's gradient."""
+    return perturbed(lambda v: loss.elementwise_gradient(v, y), y_hat, e)
 
 
 def _bce_gradient_error(loss: Loss, y_hat: Array, e: Array, y: Array) -> Array:
@@ -106,11 +104,8 @@ def _ce_value_error(loss: Loss, y_hat: Array, e: Array, y: Array) -> Array:
 
 
 def _elementwise_value_error(loss: Loss, y_hat: Array, e: Array, y: Array) -> Array:
-    """max over ± of |ℓ(ŷ ± e) − ℓ(ŷ)|: the change an error e in ŷ can make in each element's loss."""
-    value = loss.elementwise(y_hat, y)
-    up = np.abs(loss.elementwise(y_hat + e, y) - value)
-    down = np.abs(loss.elementwise(y_hat - e, y) - value)
-    return np.maximum(up, down)
+    """The change an error e in ŷ can make in each element's loss."""
+    return perturbed(lambda v: loss.elementwise(v, y), y_hat, e)
 
 
 def _bce_value_error(loss: Loss, y_hat: Array, e: Array, y: Array) -> Array:
