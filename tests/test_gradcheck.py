@@ -1,0 +1,402 @@
+"""The finite-difference checker (C15) checked on the NumPy side: accuracy, planted bugs, kinks, complex-step
+refusals, full and fast modes, reports. The torch side is tests/test_gradcheck_vs_torch.py.
+
+`python -m tests.test_gradcheck` prints the accuracy table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from handmlp.gradcheck import (
+    GradcheckResult,
+    assert_elementwise,
+    assert_gradient,
+    check_elementwise,
+    check_gradient,
+    elementwise_derivative,
+)
+
+Fn = Callable[[Any], Any]
+METHODS = ["central", "richardson", "complex"]
+
+# Inputs over a wide range: ±logspace(−3, 3), both signs.
+WIDE = np.concatenate([-np.logspace(-3, 3, 1001), np.logspace(-3, 3, 1001)])
+
+
+def sigmoid(z: Any) -> Any:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def softplus(z: Any) -> Any:
+    """log(1 + e^z) without overflow, written analytically (branches on the real part only)."""
+    pos = z.real > 0
+    return np.where(pos, z + np.log1p(np.exp(-np.where(pos, z, 0))), np.log1p(np.exp(np.where(pos, 0, z))))
+
+
+def sech2(z: Any) -> Any:
+    return 1.0 / np.cosh(np.clip(z, -300, 300)) ** 2
+
+
+# name: (f, f′, inputs). exp, sigmoid and softplus on |x| ≤ 300, where f′ ≥ 1e-131: nearer the edge of the
+# float64 range h·f′ underflows in the complex step (its bound then says so, but its accuracy is gone).
+SMOOTH: dict[str, tuple[Fn, Fn, np.ndarray]] = {
+    "sin": (np.sin, np.cos, WIDE),
+    "exp": (np.exp, np.exp, WIDE[np.abs(WIDE) <= 300]),
+    "tanh": (np.tanh, sech2, WIDE),
+    "sigmoid": (sigmoid, lambda z: sigmoid(z) * sigmoid(-z), WIDE[np.abs(WIDE) <= 300]),
+    "softplus": (softplus, sigmoid, WIDE[np.abs(WIDE) <= 300]),
+    "cube": (lambda z: z**3, lambda z: 3 * z**2, WIDE),
+}
+
+# The accuracy levels the issue asks of each method (float64, smooth functions, the inputs above).
+ACCURACY_LEVEL = {"central": 1e-8, "richardson": 1e-10, "complex": 1e-13}
+
+
+def measured_accuracy() -> dict[str, dict[str, float]]:
+    """Worst relative error of each method's numerical derivative against the exact one, per function.
+
+    Relative to the derivative's natural scale max(|f′|, |f|/max(1, |x|)): the second term matters only where
+    f′ itself is below what any difference of f can resolve (tanh′ < 1e-17 beyond |x| = 20).
+    """
+    table: dict[str, dict[str, float]] = {}
+    for name, (f, df, x) in SMOOTH.items():
+        exact = df(x)
+        scale = np.maximum(np.abs(exact), np.abs(f(x)) / np.maximum(1.0, np.abs(x)))
+        table[name] = {}
+        for method in METHODS:
+            value, _ = elementwise_derivative(f, x, method)
+            table[name][method] = float(np.max(np.abs(value - exact) / scale))
+    return table
+
+
+def format_accuracy(table: dict[str, dict[str, float]]) -> str:
+    """The accuracy table as text, with the level each method is held to."""
+    lines = [f"{'function':10s}" + "".join(f"{m:>13s}" for m in METHODS)]
+    lines += [f"{name:10s}" + "".join(f"{row[m]:13.2e}" for m in METHODS) for name, row in table.items()]
+    worst = {m: max(row[m] for row in table.values()) for m in METHODS}
+    lines.append(f"{'worst':10s}" + "".join(f"{worst[m]:13.2e}" for m in METHODS))
+    lines.append(f"{'level':10s}" + "".join(f"{ACCURACY_LEVEL[m]:13.0e}" for m in METHODS))
+    return "\n".join(lines)
+
+
+# --- accuracy -------------------------------------------------------------------------------------------
+
+
+def test_accuracy_central_1e8_richardson_1e10_complex_1e13_on_smooth_functions() -> None:
+    table = measured_accuracy()
+    print("\n" + format_accuracy(table))
+    for method, level in ACCURACY_LEVEL.items():
+        worst = max(row[method] for row in table.values())
+        assert worst <= level, f"{method}: worst relative error {worst:.3g} above {level:g}"
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("name", list(SMOOTH))
+def test_correct_derivative_passes_over_wide_range(name: str, method: str) -> None:
+    f, df, x = SMOOTH[name]
+    result = assert_elementwise(f, df, x, method, name=name)
+    assert result.kinks == [] and result.n_checked == x.size
+
+
+@pytest.mark.parametrize("name", list(SMOOTH))
+def test_estimated_error_covers_the_true_error(name: str) -> None:
+    f, df, x = SMOOTH[name]
+    for method in METHODS:
+        value, error = elementwise_derivative(f, x, method)
+        assert np.all(np.abs(value - df(x)) <= 2 * error), method
+
+
+# --- planted bugs ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_central_richardson_complex_fail_on_derivative_off_by_one_ppm(method: str) -> None:
+    result = check_elementwise(np.sin, lambda z: np.cos(z) * (1 + 1e-6), WIDE, method)
+    assert not result.passed
+    assert result.rel_error == pytest.approx(1e-6, rel=1e-3)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_fails_on_wrong_sign(method: str) -> None:
+    assert not check_elementwise(np.tanh, lambda z: -sech2(z), WIDE, method).passed
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_fails_on_missing_term_of_product_rule(method: str) -> None:
+    # d/dx x·sin x = sin x + x·cos x; the bug forgets sin x.
+    assert not check_elementwise(lambda z: z * np.sin(z), lambda z: z * np.cos(z), WIDE, method).passed
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_fails_on_one_wrong_element_of_a_thousand_and_names_it(method: str) -> None:
+    x = np.linspace(-4, 4, 1000)
+
+    def buggy(z: np.ndarray) -> np.ndarray:
+        d = sigmoid(z) * sigmoid(-z)
+        d[637] *= 1 + 1e-6
+        return d
+
+    result = check_elementwise(sigmoid, buggy, x, method)
+    assert not result.passed and result.n_failed == 1 and result.index == (637,)
+
+
+def test_assert_elementwise_message_names_index_values_error_and_bound() -> None:
+    x = np.linspace(-2, 2, 30).reshape(5, 6)
+
+    def buggy(z: np.ndarray) -> np.ndarray:
+        d = np.cos(z)
+        d[3, 4] += 1e-7
+        return d
+
+    with pytest.raises(AssertionError) as info:
+        assert_elementwise(np.sin, buggy, x, name="sin'")
+    msg = str(info.value)
+    assert "sin'" in msg and "(3, 4)" in msg and "exceeds the bound" in msg
+    assert f"{np.cos(x[3, 4]):.10g}"[:10] in msg
+
+
+# --- kinks ----------------------------------------------------------------------------------------------
+
+
+def relu(z: Any) -> Any:
+    return np.maximum(z, 0.0)
+
+
+def relu_derivative(z: Any) -> Any:
+    return (z > 0).astype(z.dtype)
+
+
+# name: (f, f′ as torch defines it at the kink, the kink, the left and right derivatives there)
+KINKED: dict[str, tuple[Fn, Fn, float, float, float]] = {
+    "relu": (relu, relu_derivative, 0.0, 0.0, 1.0),
+    "abs": (np.abs, np.sign, 0.0, -1.0, 1.0),
+    "hardtanh": (lambda z: np.clip(z, -1, 1), lambda z: (np.abs(z) < 1).astype(z.dtype), 1.0, 1.0, 0.0),
+}
+
+
+@pytest.mark.parametrize("method", ["central", "richardson"])
+@pytest.mark.parametrize("name", list(KINKED))
+def test_kink_is_reported_not_failed(name: str, method: str) -> None:
+    f, df, at, left, right = KINKED[name]
+    x = np.linspace(-3, 3, 601)
+    x[123] = at
+    result = check_elementwise(f, df, x, method)
+    assert result.passed, result.summary()
+    kink = next(k for k in result.kinks if k.index == (123,))
+    assert (kink.left, kink.right) == pytest.approx((left, right), abs=1e-6)
+    assert kink.claimed_between
+    assert "kink at" in result.summary()
+
+
+def test_claimed_value_outside_the_one_sided_derivatives_fails_at_a_kink() -> None:
+    x = np.array([-1.0, 0.0, 1.0])
+    result = check_elementwise(relu, lambda z: np.where(z > 0, 1.0, np.where(z == 0, 2.0, 0.0)), x)
+    assert not result.passed and result.failed_kinks[0].index == (1,)
+    with pytest.raises(AssertionError, match=r"at kink \(1,\).*outside"):
+        assert_elementwise(relu, lambda z: np.where(z > 0, 1.0, np.where(z == 0, 2.0, 0.0)), x)
+
+
+def test_point_within_a_step_of_a_kink_is_reported_as_a_kink() -> None:
+    result = check_elementwise(relu, relu_derivative, np.array([1e-12, -1e-12]))
+    assert result.passed and len(result.kinks) == 2
+
+
+def test_smooth_function_with_a_jump_in_second_derivative_is_not_a_kink() -> None:
+    # x·|x| has derivative 2|x|: continuous, no kink at 0 (only f″ jumps).
+    result = check_elementwise(lambda z: z * np.abs(z), lambda z: 2 * np.abs(z), np.linspace(-1, 1, 201))
+    assert result.passed and result.kinks == []
+
+
+# --- the complex step's guard ---------------------------------------------------------------------------
+
+
+def test_complex_step_refuses_np_abs_which_drops_the_imaginary_part() -> None:
+    with pytest.raises(TypeError, match="complex step refused"):
+        check_elementwise(np.abs, np.sign, WIDE, "complex")
+
+
+def test_complex_step_refuses_abs_inside_a_product() -> None:
+    with pytest.raises(ValueError, match="not complex-analytic"):
+        check_elementwise(lambda z: z * np.abs(z), lambda z: 2 * np.abs(z), WIDE, "complex")
+
+
+def test_complex_step_refuses_max_at_a_tie() -> None:
+    x = np.linspace(-1, 1, 201)
+    with pytest.raises(ValueError, match=r"\(100,\).*one-sided derivatives"):
+        check_elementwise(relu, relu_derivative, x, "complex")
+
+
+@pytest.mark.filterwarnings("ignore::numpy.exceptions.ComplexWarning")
+def test_complex_step_refuses_code_that_calls_float() -> None:
+    w = np.linspace(-1, 1, 6)
+    with pytest.raises(TypeError, match="complex step refused"):
+        check_gradient(lambda v: float(np.sum(np.sin(v))), w, np.cos(w), "complex")
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_complex_step_refuses_overflow_in_complex_arithmetic() -> None:
+    with pytest.raises(ValueError, match="non-finite"):
+        check_elementwise(sigmoid, lambda z: sigmoid(z) * sigmoid(-z), np.array([-800.0, 0.0]), "complex")
+
+
+def test_complex_step_refuses_a_function_that_rejects_complex_input() -> None:
+    def real_only(z: np.ndarray) -> np.ndarray:
+        if np.iscomplexobj(z):
+            raise TypeError("real input only")
+        return np.sin(z)
+
+    with pytest.raises(TypeError, match="raised on a complex input"):
+        check_elementwise(real_only, np.cos, WIDE, "complex")
+
+
+def test_complex_step_guard_in_gradient_modes_refuses_abs() -> None:
+    w = np.linspace(-1, 1, 8) + 0.05
+    f = lambda v: np.sum(v * np.abs(v))  # noqa: E731
+    for mode in ("full", "fast"):
+        with pytest.raises(ValueError, match="complex step refused"):
+            check_gradient(f, w, 2 * np.abs(w), "complex", mode)
+
+
+# --- scalar functions of an array: full and fast modes --------------------------------------------------
+
+
+def _matrix_case(seed: int = 0) -> tuple[Fn, np.ndarray, np.ndarray]:
+    """f(W) = Σ tanh(W·v) and its gradient (1 − tanh²(W·v))·vᵀ."""
+    rng = np.random.default_rng(seed)
+    W, v = rng.normal(size=(6, 5)), rng.normal(size=5)
+    return (lambda M: np.sum(np.tanh(M @ v))), W, np.outer(1 - np.tanh(W @ v) ** 2, v)
+
+
+@pytest.mark.parametrize("mode", ["full", "fast"])
+@pytest.mark.parametrize("method", METHODS)
+def test_matrix_function_gradient_passes(method: str, mode: str) -> None:
+    f, W, grad = _matrix_case()
+    result = assert_gradient(f, W, grad, method, mode)
+    assert result.mode == mode and result.method == method
+
+
+@pytest.mark.parametrize("mode", ["full", "fast"])
+@pytest.mark.parametrize("method", METHODS)
+def test_matrix_function_gradient_off_by_one_ppm_on_one_entry_fails(method: str, mode: str) -> None:
+    f, W, grad = _matrix_case()
+    bad = grad.copy()
+    bad[4, 2] *= 1 + 1e-6
+    result = check_gradient(f, W, bad, method, mode)
+    assert not result.passed
+    if mode == "full":
+        assert result.index == (4, 2) and result.n_failed == 1
+
+
+def test_fast_mode_costs_the_same_number_of_evaluations_whatever_the_size() -> None:
+    counts = []
+    for n in (10, 1000):
+        x = np.linspace(-1, 1, n)
+        counts.append(check_gradient(lambda v: np.sum(np.sin(v)), x, np.cos(x), mode="fast").n_evaluations)
+    assert counts[0] == counts[1] < 30
+
+
+def test_full_mode_finds_a_bug_on_one_element_of_a_thousand_that_fast_mode_sees_in_its_directions() -> None:
+    x = np.linspace(-2, 2, 1000)
+    grad = np.cos(x)
+    grad[123] += 1e-5
+    f = lambda v: np.sum(np.sin(v))  # noqa: E731
+    assert check_gradient(f, x, grad, mode="full").index == (123,)
+    assert not check_gradient(f, x, grad, mode="fast").passed
+
+
+def test_loss_with_cancelling_terms_passes_thanks_to_the_measured_noise() -> None:
+    # Σ of terms ±1e6 summing to ~1: rounding follows the terms (1e-10), not the value; the probe sees it.
+    rng = np.random.default_rng(3)
+    big = 1e6 * rng.choice([-1.0, 1.0], size=50)
+    x = rng.normal(size=50)
+    f = lambda v: np.sum(big * np.cos(v)) + np.sum(v)  # noqa: E731
+    grad = -big * np.sin(x) + 1
+    for method in ("central", "richardson"):
+        assert_gradient(f, x, grad, method, "full")
+        assert_gradient(f, x, grad, method, "fast")
+
+
+def test_kink_in_a_scalar_function_is_reported_in_full_mode() -> None:
+    x = np.array([-1.0, 0.0, 2.0])
+    result = check_gradient(lambda v: np.sum(np.maximum(v, 0.0)), x, (x > 0).astype(float))
+    assert result.passed and [k.index for k in result.kinks] == [(1,)]
+
+
+def test_float32_inputs_are_checked_at_float32_accuracy() -> None:
+    x = np.linspace(-6, 6, 501).astype(np.float32)
+    d = lambda z: sigmoid(z) * sigmoid(-z)  # noqa: E731
+    assert check_elementwise(sigmoid, d, x).passed
+    assert not check_elementwise(sigmoid, lambda z: d(z) * np.float32(1.001), x).passed
+    value, _ = elementwise_derivative(sigmoid, x)
+    assert value.dtype == np.float64
+    f = lambda v: np.sum(np.sin(v))  # noqa: E731
+    assert check_gradient(f, x[:40], np.cos(x[:40]), "richardson").passed
+    assert check_gradient(f, x, np.cos(x), "complex", "fast").passed
+
+
+# --- reports and bad arguments --------------------------------------------------------------------------
+
+
+def test_result_summary_has_verdict_worst_element_and_counts() -> None:
+    result = check_elementwise(np.sin, np.cos, WIDE)
+    text = str(result)
+    assert isinstance(result, GradcheckResult) and bool(result)
+    assert text.startswith("gradcheck PASSED (central, full): 2002 elements checked, 0 failed, 0 kinks")
+    assert f"worst at {result.index}" in text and "bound" in text
+
+
+def test_summary_lists_at_most_five_kinks() -> None:
+    result = check_elementwise(relu, relu_derivative, np.zeros(8))
+    assert len(result.kinks) == 8 and "and 3 more kinks" in result.summary()
+
+
+def test_gradient_assert_raises_with_index() -> None:
+    f, W, grad = _matrix_case()
+    bad = grad.copy()
+    bad[0, 0] += 1e-3
+    with pytest.raises(AssertionError, match=r"weights: at \(0, 0\)"):
+        assert_gradient(f, W, bad, name="weights")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"method": "forward"}, ValueError, "method"),
+        ({"mode": "slow"}, ValueError, "mode"),
+        ({"levels": 1}, ValueError, "levels"),
+        ({"directions": 0}, ValueError, "directions"),
+    ],
+)
+def test_bad_gradient_arguments_are_named(kwargs: dict[str, Any], error: type, match: str) -> None:
+    x = np.ones(3)
+    with pytest.raises(error, match=match):
+        check_gradient(lambda v: np.sum(v), x, np.ones(3), **kwargs)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_bad_inputs_are_named() -> None:
+    with pytest.raises(TypeError, match="x: expected a float32 or float64"):
+        check_elementwise(np.sin, np.cos, np.arange(3))
+    with pytest.raises(ValueError, match="x: expected finite"):
+        check_elementwise(np.sin, np.cos, np.array([np.nan]))
+    with pytest.raises(ValueError, match="df: expected an array of shape"):
+        check_elementwise(np.sin, lambda z: np.cos(z)[:1], np.ones(3))
+    with pytest.raises(ValueError, match="f: expected an elementwise"):
+        check_elementwise(np.sum, np.ones_like, np.ones(3))
+    with pytest.raises(ValueError, match="levels"):
+        check_elementwise(np.sin, np.cos, np.ones(3), levels=2)
+    with pytest.raises(ValueError, match="grad: expected shape"):
+        check_gradient(np.sum, np.ones(3), np.ones(4))
+    with pytest.raises(ValueError, match="f: expected a scalar"):
+        check_gradient(lambda v: v, np.ones(3), np.ones(3))
+    with pytest.raises(ValueError, match="f: expected a finite value"):
+        check_gradient(lambda v: np.sum(v) / 0.0, np.ones(3), np.ones(3))
+
+
+if __name__ == "__main__":
+    print(format_accuracy(measured_accuracy()))
