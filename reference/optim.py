@@ -105,12 +105,13 @@ def sgd_step_bound(
     out_p, out_b, scale = {}, {}, {}
     for name, p_in in params.items():
         u = unit_roundoff(p_in.dtype)
+        gamma3, gamma5 = float(gamma(3, u)), float(gamma(5, u))
         p = np.abs(p_in.astype(np.float64))
         g_signed = (-1.0 if maximize else 1.0) * grads[name].astype(np.float64)
         d_p = _delta(delta_params, name, p)
         d_g = _delta(delta_grads, name, p)
         d = g_signed + lam * p_in.astype(np.float64)
-        e_d = d_g + lam * d_p + BOTH_SIDES * gamma(3, u) * (np.abs(g_signed) + lam * p)
+        e_d = d_g + lam * d_p + BOTH_SIDES * gamma3 * (np.abs(g_signed) + lam * p)
         s, e_s = d, e_d
         b_abs = np.zeros_like(p)
         if mu != 0.0:
@@ -121,17 +122,17 @@ def sgd_step_bound(
                 e_b = (
                     mu * _delta(delta_buffers, name, p)
                     + abs(1.0 - tau) * e_d
-                    + BOTH_SIDES * gamma(5, u) * (mu * b_abs + abs(1.0 - tau) * np.abs(d))
+                    + BOTH_SIDES * gamma5 * (mu * b_abs + abs(1.0 - tau) * np.abs(d))
                 )
             else:
                 new_b, e_b = d, e_d
             out_b[name] = e_b
             if nesterov:
                 s = d + mu * new_b
-                e_s = e_d + mu * e_b + BOTH_SIDES * gamma(3, u) * (np.abs(d) + mu * np.abs(new_b))
+                e_s = e_d + mu * e_b + BOTH_SIDES * gamma3 * (np.abs(d) + mu * np.abs(new_b))
             else:
                 s, e_s = new_b, e_b
-        out_p[name] = d_p + lr * e_s + BOTH_SIDES * gamma(3, u) * (p + lr * np.abs(s))
+        out_p[name] = d_p + lr * e_s + BOTH_SIDES * gamma3 * (p + lr * np.abs(s))
         scale[name] = p + lr * (np.abs(g_signed) + lam * p + mu * b_abs)
     return StepBound(out_p, out_b, scale)
 
