@@ -83,6 +83,9 @@ RATIO = 4.0  # step ratio between rungs of the ladder
 KINK_NOISE_FACTOR = 8.0  # a kink's one-sided disagreement must stand this far above its roundoff
 BOUND_SAFETY = 2.0  # the bound is twice the estimated error of the numerical derivative
 NOISE_SIGMAS = 4.0  # a measured noise level (a standard deviation) counts this many times
+REFINE_FACTOR = (
+    32.0  # elementwise: rungs below the first candidate are computed only where errors exceed this
+)
 COMPLEX_STEP = {np.dtype(np.float64): 1e-20, np.dtype(np.float32): 1e-10}
 
 
@@ -169,6 +172,9 @@ class _Estimate:
     kink: NDArray[np.bool_]
 
 
+_ESTIMATE_FIELDS = ("value", "error", "left", "right", "side_error", "kink")
+
+
 def _unit_roundoff(dtype: Any) -> float:
     return float(np.finfo(np.dtype(dtype)).eps) / 2.0
 
@@ -190,57 +196,167 @@ class _Roundoff:
     noise: float = 0.0
 
     def of(self, values: F64) -> F64:
-        return np.maximum(self.ulps * self.u * np.abs(values), NOISE_SIGMAS * self.noise)
+        scaled = np.abs(values) * (self.ulps * self.u)
+        return np.maximum(scaled, NOISE_SIGMAS * self.noise) if self.noise > 0 else scaled
+
+
+@dataclass
+class _Candidates:
+    values: F64  # (C, n) candidate derivatives, candidate c from rungs up to first + c
+    errors: F64  # (C, n) their estimated errors
+    trunc: F64  # (n,) truncation part of the finest candidate's estimate
+    rounding: F64  # (n,) roundoff part of it
+    first: int  # the rung of the first candidate
+    err_p: F64  # (K, n) roundoff of each f(x + h_k)
+    err_m: F64  # (K, n) roundoff of each f(x − h_k)
+
+
+def _candidates(fp: F64, fm: F64, hp: F64, hm: F64, method: str, rnd: _Roundoff) -> _Candidates:
+    """Candidate derivatives per rung with their error estimates (truncation + roundoff)."""
+    h2 = hp + hm
+    err_p, err_m = rnd.of(fp), rnd.of(fm)
+    with np.errstate(all="ignore"):
+        d = (fp - fm) / h2
+        rho = (err_p + err_m) / h2
+        if method == "richardson":
+            r2 = RATIO * RATIO
+            rich = (r2 * d[1:] - d[:-1]) / (r2 - 1)
+            rich_rho = (r2 * rho[1:] + rho[:-1]) / (r2 - 1)
+            values, trunc, rounding, first = (
+                rich[1:],
+                np.abs(rich[:-1] - rich[1:]) / (RATIO - 1),
+                rich_rho[1:],
+                2,
+            )
+        else:
+            values, trunc, rounding, first = d[1:], np.abs(d[:-1] - d[1:]) / (RATIO - 1), rho[1:], 1
+        errors = trunc + rounding
+    errors[~(np.isfinite(errors) & np.isfinite(values))] = np.inf
+    return _Candidates(values, errors, trunc[-1], rounding[-1], first, err_p, err_m)
+
+
+BLOCK = 4096  # columns per block: the estimator's temporaries stay small, reused instead of page-faulted
 
 
 def _estimate(fp: F64, fm: F64, f0: F64, hp: F64, hm: F64, method: str, rnd: _Roundoff) -> _Estimate:
     """From f(x ± h_k) on a ladder of K rungs (arrays of shape (K, n)) the best derivative per element."""
-    h2 = hp + hm
-    with np.errstate(all="ignore"):
-        d = (fp - fm) / h2
-        rho = (rnd.of(fp) + rnd.of(fm)) / h2
-        right = (fp - f0) / hp
-        left = (f0 - fm) / hm
-        side_rho = (rnd.of(fp) + 2 * rnd.of(f0) + rnd.of(fm)) / np.minimum(hp, hm)
-        r2 = RATIO * RATIO
-        if method == "richardson":
-            rich = (r2 * d[1:] - d[:-1]) / (r2 - 1)
-            rich_rho = (r2 * rho[1:] + rho[:-1]) / (r2 - 1)
-            values = rich[1:]
-            errors = np.abs(rich[:-1] - rich[1:]) / (RATIO - 1) + rich_rho[1:]
-            first = 2
-        else:
-            values = d[1:]
-            errors = np.abs(d[:-1] - d[1:]) / (RATIO - 1) + rho[1:]
-            first = 1
-    errors = np.where(np.isfinite(errors) & np.isfinite(values), errors, np.inf)
-    best = np.argmin(errors, axis=0)
-    cols = np.arange(values.shape[1])
-    k = best + first
-    s_now = right[k, cols] - left[k, cols]
-    s_prev = right[k - 1, cols] - left[k - 1, cols]
-    with np.errstate(all="ignore"):
-        kink = (
-            (np.abs(s_now) > KINK_NOISE_FACTOR * side_rho[k, cols])
-            & (np.abs(s_now) > 0.5 * np.abs(s_prev))
-            & (np.sign(s_now) == np.sign(s_prev))
-        )
-        side_err = (
-            side_rho[k, cols]
-            + np.abs(right[k, cols] - right[k - 1, cols])
-            + np.abs(left[k, cols] - left[k - 1, cols])
-        )
-    return _Estimate(values[best, cols], errors[best, cols], left[k, cols], right[k, cols], side_err, kink)
+    return _estimate_block(fp, fm, f0, hp, hm, method, rnd)
 
 
-def _exact_steps(x: Array, steps: list[float], scale: Array) -> tuple[Array, Array, Array, Array]:
-    """x ± h_k·scale as arrays (K, n) of x's dtype, with the exactly representable steps in float64."""
-    h = np.asarray(steps, dtype=x.dtype)[:, None] * scale[None, :].astype(x.dtype)
-    xp = x[None, :] + h
-    xm = x[None, :] - h
-    hp = (xp - x[None, :]).astype(np.float64)
-    hm = (x[None, :] - xm).astype(np.float64)
+@dataclass
+class _Ladder:
+    """f at x ± h_k for every element (arrays (K, n)); the steps are recomputed block by block."""
+
+    x: Array
+    xp: Array
+    xm: Array
+    fp: F64
+    fm: F64
+
+    def block(self, cols: slice) -> tuple[F64, F64, F64, F64]:
+        hp = (self.xp[:, cols] - self.x[cols]).astype(np.float64, copy=False)
+        hm = (self.x[cols] - self.xm[:, cols]).astype(np.float64, copy=False)
+        return self.fp[:, cols], self.fm[:, cols], hp, hm
+
+
+def _estimate_ladder(
+    lad: _Ladder, f0: F64, method: str, rnd: _Roundoff, cached: list[_Candidates] | None = None
+) -> _Estimate:
+    """`_estimate` block by block: the temporaries stay small (BLOCK columns), so they are reused from the
+    heap rather than mapped and page-faulted afresh for every operation."""
+    n = f0.size
+    parts = []
+    for i, a in enumerate(range(0, max(n, 1), BLOCK)):
+        cols = slice(a, a + BLOCK)
+        fp, fm, hp, hm = lad.block(cols)
+        c = cached[i] if cached is not None else None
+        parts.append(_estimate_block(fp, fm, f0[cols], hp, hm, method, rnd, c))
+    if len(parts) == 1:
+        return parts[0]
+    return _Estimate(*(np.concatenate([getattr(p, name) for p in parts]) for name in _ESTIMATE_FIELDS))
+
+
+def _should_refine(
+    lad: _Ladder, f0: F64, method: str, rnd: _Roundoff, good_rel: float, scale: F64
+) -> tuple[bool, list[_Candidates]]:
+    """Whether a smaller step would still help somewhere: truncation above roundoff, and the estimated error
+    above good_rel·(|f′| + |f|/max(1, |x|)); with the candidates of each block, for reuse."""
+    cached = []
+    refine = False
+    for a in range(0, max(f0.size, 1), BLOCK):
+        cols = slice(a, a + BLOCK)
+        c = _candidates(*lad.block(cols), method, rnd)
+        cached.append(c)
+        good = good_rel * (np.abs(c.values[-1]) + np.abs(f0[cols]) / scale[cols])
+        refine = refine or bool(np.any((c.trunc > c.rounding) & (c.trunc + c.rounding > good)))
+    return refine, cached
+
+
+def _estimate_block(
+    fp: F64, fm: F64, f0: F64, hp: F64, hm: F64, method: str, rnd: _Roundoff, c: _Candidates | None = None
+) -> _Estimate:
+    """`_estimate` on one block of columns (with its candidates when already computed)."""
+    c = _candidates(fp, fm, hp, hm, method, rnd) if c is None else c
+    n = c.values.shape[1]
+    best = np.argmin(c.errors, axis=0) if c.values.shape[0] > 1 else np.zeros(n, dtype=np.intp)
+    pick: Callable[[F64, int], F64]
+    if n == 0 or np.all(best == best[0]):  # one rung for all: plain slices
+        b0 = int(best[0]) if n else 0
+        value, error = c.values[b0], c.errors[b0]
+
+        def pick(a: F64, rung: int) -> F64:
+            return a[b0 + rung]
+
+    else:
+        at = best * n + np.arange(n)
+        value, error = np.take(c.values, at), np.take(c.errors, at)
+
+        def pick(a: F64, rung: int) -> F64:
+            return np.take(a, at + rung * n)
+
+    k, j = c.first, c.first - 1
+    with np.errstate(all="ignore"):
+        hp_k, hm_k = pick(hp, k), pick(hm, k)
+        right, left = (pick(fp, k) - f0) / hp_k, (f0 - pick(fm, k)) / hm_k
+        right_prev, left_prev = (pick(fp, j) - f0) / pick(hp, j), (f0 - pick(fm, j)) / pick(hm, j)
+        side_rho = (pick(c.err_p, k) + 2 * rnd.of(f0) + pick(c.err_m, k)) / np.minimum(hp_k, hm_k)
+        s_now, s_prev = right - left, right_prev - left_prev
+        # A kink: a one-sided disagreement well above roundoff that does not shrink with the step.
+        kink = (np.abs(s_now) > KINK_NOISE_FACTOR * side_rho) & (np.abs(s_now) > 0.5 * np.abs(s_prev))
+        kink &= np.sign(s_now) == np.sign(s_prev)
+        side_err = side_rho + np.abs(right - right_prev) + np.abs(left - left_prev)
+    return _Estimate(value, error, left, right, side_err, kink)
+
+
+def _exact_steps(x: Array, steps: list[float], scale: F64) -> tuple[Array, Array, Array, Array]:
+    """x ± h_k·scale as arrays (K, n) of x's dtype (views of one (2K, n) stack), with the exactly
+    representable steps (x + h) − x and x − (x − h) in float64."""
+    k = len(steps)
+    h = (np.asarray(steps)[:, None] * scale[None, :]).astype(x.dtype, copy=False)
+    stack = np.empty((2 * k, x.size), dtype=x.dtype)
+    xp, xm = stack[:k], stack[k:]
+    np.add(x, h, out=xp)
+    np.subtract(x, h, out=xm)
+    hp = (xp - x).astype(np.float64, copy=False)
+    hm = np.subtract(x, xm, out=h).astype(np.float64, copy=False)
     return xp, xm, hp, hm
+
+
+def _stacked_ladder(
+    f: Callable[[Array], Any], flat: Array, shape: tuple[int, ...], steps: list[float], scale: F64
+) -> _Ladder:
+    """f(x ± h_k) for the given rungs in one call of f on a stack (2K, *shape) of x's dtype."""
+    k = len(steps)
+    h = (np.asarray(steps)[:, None] * scale[None, :]).astype(flat.dtype, copy=False)
+    stack = np.empty((2 * k, flat.size), dtype=flat.dtype)
+    np.add(flat, h, out=stack[:k])
+    np.subtract(flat, h, out=stack[k:])
+    both = np.asarray(f(stack.reshape((2 * k, *shape)))).astype(np.float64, copy=False).reshape(2 * k, -1)
+    return _Ladder(flat, stack[:k], stack[k:], both[:k], both[k:])
+
+
+def _ladder_arrays(lad: _Ladder) -> tuple[Array, Array, F64, F64]:
+    return lad.xp, lad.xm, lad.fp, lad.fm
 
 
 def _scale(x: Array) -> Array:
@@ -397,11 +513,23 @@ def _elementwise(
     scale = _scale(flat)
     eps = float(np.finfo(arr.dtype).eps)
     ladder_method = "richardson" if method == "richardson" else "central"
-    xp, xm, hp, hm = _exact_steps(flat, _ladder(ladder_method, levels, eps), scale)
-    both = np.asarray(f(np.concatenate([xp, xm]).reshape((2 * levels, *shape))), dtype=np.float64)
-    both = both.reshape(2 * levels, -1)
-    est = _estimate(both[:levels], both[levels:], f0, hp, hm, ladder_method, _Roundoff(u_f, ulps))
-    n_eval = 2 * levels + 1
+    steps = _ladder(ladder_method, levels, eps)
+    rnd = _Roundoff(u_f, ulps)
+    first = 3 if ladder_method == "richardson" else 2  # the rungs that give one candidate
+    lad = _stacked_ladder(f, flat, shape, steps[:first], scale)
+    n_eval = 2 * first + 1
+    # Go down the ladder only where a smaller step would still help (truncation above roundoff) and the
+    # estimated error is well above (REFINE_FACTOR×) what the textbook step gives a function varying on the
+    # scale max(1, |x|): eps^(2/3) relative for central, eps^(4/5) for Richardson.
+    good_rel = REFINE_FACTOR * eps ** (0.8 if ladder_method == "richardson" else 2.0 / 3.0)
+    refine, cached = _should_refine(lad, f0, ladder_method, rnd, good_rel, scale)
+    if levels > first and refine:
+        more = _stacked_ladder(f, flat, shape, steps[first:], scale)
+        lad = _Ladder(
+            flat, *(np.concatenate([a, b]) for a, b in zip(_ladder_arrays(lad), _ladder_arrays(more)))
+        )
+        n_eval = 2 * levels + 1
+    est = _estimate_ladder(lad, f0, ladder_method, rnd, None if n_eval > 2 * first + 1 else cached)
     if method != "complex":
         return _Elementwise(est.value, est.error, est, f0, scale, n_eval)
 
