@@ -78,7 +78,7 @@ def main(quick: bool = False) -> None:
     ratios_fast, ratios_slow = [], []
     for name, (f, df, tf) in FUNCTIONS.items():
         ours = {
-            m: best_of(lambda m=m: check_elementwise(f, df, x, m))
+            m: best_of(lambda m=m, f=f, df=df: check_elementwise(f, df, x, m))
             for m in ("central", "richardson", "complex")
         }
         assert all(check_elementwise(f, df, x, m).passed for m in ours)
@@ -89,7 +89,8 @@ def main(quick: bool = False) -> None:
         ratios_fast.append(fast / ours["central"])
         ratios_slow.append(slow / ours["central"])
         print(
-            f"{name:>9} {1e3 * ours['central']:8.2f} {1e3 * ours['richardson']:8.2f} {1e3 * ours['complex']:8.2f} "
+            f"{name:>9} {1e3 * ours['central']:8.2f} {1e3 * ours['richardson']:8.2f} "
+            f"{1e3 * ours['complex']:8.2f} "
             f"{1e3 * fast:10.2f} {1e3 * slow:11.0f} {p:6.2f} {ratios_fast[-1]:7.1f}x {ratios_slow[-1]:7.0f}x"
         )
     print(
