@@ -118,14 +118,18 @@ def fit(
 
 
 def _train_step(net: MLP, loss_fn: Loss, optimizer: SGD, x: Array, y: Array, step: int, epoch: int) -> float:
-    """C8 on one batch: forward, loss (a side computation), backpropagate, update."""
-    value, grads = net.loss_and_gradients(x, y, loss_fn)
+    """C8 on one batch: forward, loss (a side computation), backpropagate, update.
+
+    The data were checked before the first step, so a refusal here means training produced a non-finite
+    output or gradient (diverged); the step changes nothing and the error says which step it was.
+    """
     try:
+        value, grads = net.loss_and_gradients(x, y, loss_fn)
         optimizer.step(grads)
     except ValueError as exc:
         raise ValueError(
             f"fit: step {step} (epoch {epoch}) was refused and changed nothing: {exc}; "
-            "a non-finite gradient usually means the learning rate is too large"
+            "non-finite values usually mean the learning rate is too large"
         ) from exc
     return value
 
