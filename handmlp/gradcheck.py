@@ -170,9 +170,10 @@ class _Estimate:
     right: F64
     side_error: F64  # their estimated error
     kink: NDArray[np.bool_]
+    curvature: F64  # |f″| estimated as |right − left|/h
 
 
-_ESTIMATE_FIELDS = ("value", "error", "left", "right", "side_error", "kink")
+_ESTIMATE_FIELDS = ("value", "error", "left", "right", "side_error", "kink", "curvature")
 
 
 def _unit_roundoff(dtype: Any) -> float:
@@ -209,14 +210,23 @@ class _Candidates:
     first: int  # the rung of the first candidate
     err_p: F64  # (K, n) roundoff of each f(x + h_k)
     err_m: F64  # (K, n) roundoff of each f(x − h_k)
+    cond: F64  # (K, n) the part of it from rounding x: ulps·u·|x·f′|
 
 
-def _candidates(fp: F64, fm: F64, hp: F64, hm: F64, method: str, rnd: _Roundoff) -> _Candidates:
-    """Candidate derivatives per rung with their error estimates (truncation + roundoff)."""
+def _candidates(
+    fp: F64, fm: F64, hp: F64, hm: F64, method: str, rnd: _Roundoff, xabs: F64 | None = None
+) -> _Candidates:
+    """Candidate derivatives per rung with their error estimates (truncation + roundoff).
+
+    With `xabs` = |x| the roundoff of each value of f also counts ulps·u·|x·f′| (f′ ≈ the difference): f
+    computed from a rounded intermediate of x (exp(−x²) rounds x² first) is off by that much, which for an
+    ill-conditioned f (|x·f′| ≫ |f|, or f a cancellation such as z·E(αz) + α near 0) exceeds ulps·u·|f|."""
     h2 = hp + hm
     err_p, err_m = rnd.of(fp), rnd.of(fm)
     with np.errstate(all="ignore"):
         d = (fp - fm) / h2
+        cond = np.zeros_like(d) if xabs is None else (rnd.ulps * rnd.u) * xabs * np.abs(d)
+        err_p, err_m = err_p + cond, err_m + cond
         rho = (err_p + err_m) / h2
         if method == "richardson":
             r2 = RATIO * RATIO
@@ -232,15 +242,17 @@ def _candidates(fp: F64, fm: F64, hp: F64, hm: F64, method: str, rnd: _Roundoff)
             values, trunc, rounding, first = d[1:], np.abs(d[:-1] - d[1:]) / (RATIO - 1), rho[1:], 1
         errors = trunc + rounding
     errors[~(np.isfinite(errors) & np.isfinite(values))] = np.inf
-    return _Candidates(values, errors, trunc[-1], rounding[-1], first, err_p, err_m)
+    return _Candidates(values, errors, trunc[-1], rounding[-1], first, err_p, err_m, cond)
 
 
 BLOCK = 4096  # columns per block: the estimator's temporaries stay small, reused instead of page-faulted
 
 
-def _estimate(fp: F64, fm: F64, f0: F64, hp: F64, hm: F64, method: str, rnd: _Roundoff) -> _Estimate:
+def _estimate(
+    fp: F64, fm: F64, f0: F64, hp: F64, hm: F64, method: str, rnd: _Roundoff, xabs: F64 | None = None
+) -> _Estimate:
     """From f(x ± h_k) on a ladder of K rungs (arrays of shape (K, n)) the best derivative per element."""
-    return _estimate_block(fp, fm, f0, hp, hm, method, rnd)
+    return _estimate_block(fp, fm, f0, hp, hm, method, rnd, _candidates(fp, fm, hp, hm, method, rnd, xabs))
 
 
 @dataclass
@@ -269,7 +281,7 @@ def _estimate_ladder(
     for i, a in enumerate(range(0, max(n, 1), BLOCK)):
         cols = slice(a, a + BLOCK)
         fp, fm, hp, hm = lad.block(cols)
-        c = cached[i] if cached is not None else None
+        c = cached[i] if cached is not None else _candidates(fp, fm, hp, hm, method, rnd, np.abs(lad.x[cols]))
         parts.append(_estimate_block(fp, fm, f0[cols], hp, hm, method, rnd, c))
     if len(parts) == 1:
         return parts[0]
@@ -285,7 +297,7 @@ def _should_refine(
     refine = False
     for a in range(0, max(f0.size, 1), BLOCK):
         cols = slice(a, a + BLOCK)
-        c = _candidates(*lad.block(cols), method, rnd)
+        c = _candidates(*lad.block(cols), method, rnd, np.abs(lad.x[cols]))
         cached.append(c)
         good = good_rel * (np.abs(c.values[-1]) + np.abs(f0[cols]) / scale[cols])
         refine = refine or bool(np.any((c.trunc > c.rounding) & (c.trunc + c.rounding > good)))
@@ -319,13 +331,15 @@ def _estimate_block(
         hp_k, hm_k = pick(hp, k), pick(hm, k)
         right, left = (pick(fp, k) - f0) / hp_k, (f0 - pick(fm, k)) / hm_k
         right_prev, left_prev = (pick(fp, j) - f0) / pick(hp, j), (f0 - pick(fm, j)) / pick(hm, j)
-        side_rho = (pick(c.err_p, k) + 2 * rnd.of(f0) + pick(c.err_m, k)) / np.minimum(hp_k, hm_k)
+        f0_err = rnd.of(f0) + pick(c.cond, k)
+        side_rho = (pick(c.err_p, k) + 2 * f0_err + pick(c.err_m, k)) / np.minimum(hp_k, hm_k)
         s_now, s_prev = right - left, right_prev - left_prev
         # A kink: a one-sided disagreement well above roundoff that does not shrink with the step.
         kink = (np.abs(s_now) > KINK_NOISE_FACTOR * side_rho) & (np.abs(s_now) > 0.5 * np.abs(s_prev))
         kink &= np.sign(s_now) == np.sign(s_prev)
         side_err = side_rho + np.abs(right - right_prev) + np.abs(left - left_prev)
-    return _Estimate(value, error, left, right, side_err, kink)
+        curvature = 2.0 * np.abs(s_now) / (hp_k + hm_k)
+    return _Estimate(value, error, left, right, side_err, kink, curvature)
 
 
 def _exact_steps(x: Array, steps: list[float], scale: F64) -> tuple[Array, Array, Array, Array]:
@@ -364,12 +378,20 @@ def _scale(x: Array) -> Array:
 
 
 def _compare(
-    est_value: F64, est_error: F64, claimed: F64, f0: F64, scale: F64, u_c: float, ulps: float
+    est_value: F64,
+    est_error: F64,
+    claimed: F64,
+    f0: F64,
+    scale: F64,
+    u_c: float,
+    ulps: float,
+    xcurv: F64 | float = 0.0,
 ) -> tuple[F64, F64]:
-    """Absolute error and bound per element."""
+    """Absolute error and bound per element. The claimed value is trusted to ulps·u_c·(|claimed| +
+    |f|/max(1, |x|) + |x·f″|): the last term is what rounding x inside the derivative's formula costs."""
     with np.errstate(all="ignore"):
         err = np.abs(est_value - claimed)
-        bound = BOUND_SAFETY * est_error + ulps * u_c * (np.abs(claimed) + np.abs(f0) / scale)
+        bound = BOUND_SAFETY * est_error + ulps * u_c * (np.abs(claimed) + np.abs(f0) / scale + xcurv)
     err = np.where(np.isnan(err), np.inf, err)
     return err, bound
 
@@ -540,6 +562,7 @@ def _elementwise(
     h_used = h.astype(arr.dtype).astype(np.float64)
     cs = out.imag.astype(np.float64) / h_used
     cs_error = _complex_error(cs, f0, scale, h_used, out.dtype, u_f, ulps)
+    cs_error += ulps * u_f * np.abs(flat.astype(np.float64)) * est.curvature  # rounding x, as in _compare
     agree_bound = BOUND_SAFETY * (est.error + cs_error)
     bad = ~(np.abs(cs - est.value) <= agree_bound)
     if bad.any():
@@ -582,7 +605,8 @@ def check_elementwise(
     claimed = claimed_raw.reshape(-1).astype(np.float64)
     u_c = _unit_roundoff(claimed_raw.dtype) if claimed_raw.dtype.kind == "f" else _unit_roundoff(arr.dtype)
     num = _elementwise(f, arr, method, levels, ulps)
-    err, bound = _compare(num.value, num.error, claimed, num.f0, num.scale, u_c, ulps)
+    xcurv = np.abs(arr.reshape(-1).astype(np.float64)) * num.est.curvature
+    err, bound = _compare(num.value, num.error, claimed, num.f0, num.scale, u_c, ulps, xcurv)
     return _result(err, bound, num.value, claimed, num.est, arr.shape, method, "full", num.n_evaluations)
 
 
@@ -713,8 +737,9 @@ def _gradient_full(ctx: _Context, steps: list[float], method: str) -> GradcheckR
             work[i] = xm[lvl, i]
             fm[lvl, i] = ctx.at(work.copy())
         work[i] = flat[i]
-    est = _estimate(fp, fm, f0s, hp, hm, method, ctx.rnd)
-    err, bound = _compare(est.value, est.error, ctx.grad, f0s, scale, ctx.u_c, ctx.ulps)
+    est = _estimate(fp, fm, f0s, hp, hm, method, ctx.rnd, np.abs(flat.astype(np.float64)))
+    xcurv = np.abs(flat.astype(np.float64)) * est.curvature
+    err, bound = _compare(est.value, est.error, ctx.grad, f0s, scale, ctx.u_c, ctx.ulps, xcurv)
     n_eval = 2 * levels * n + 7
     return _result(err, bound, est.value, ctx.grad, est, ctx.arr.shape, method, "full", n_eval)
 
