@@ -79,7 +79,8 @@ def momentum_buffers(
 @dataclass(frozen=True)
 class StepBound:
     """Per-element bounds on |handmlp − torch| after one step: parameters, buffers (when kept), and the
-    magnitude scale |p| + η(|g| + λ|p| + μ|b|) that expresses an error in units of roundoff."""
+    summed magnitudes of what the step combines, |p| + η·(Σ|terms| of the direction, e.g. μ|b| + |1 − τ|·
+    (|g| + λ|p|) with momentum), that expresses an error in units of roundoff."""
 
     params: dict[str, Array]
     buffers: dict[str, Array]
@@ -113,11 +114,13 @@ def sgd_step_bound(
         d = g_signed + lam * p_in.astype(np.float64)
         e_d = d_g + lam * d_p + BOTH_SIDES * gamma3 * (np.abs(g_signed) + lam * p)
         s, e_s = d, e_d
-        b_abs = np.zeros_like(p)
+        m_d = np.abs(g_signed) + lam * p  # summed magnitudes of what each line combines, for `scale`
+        m_s = m_d
         if mu != 0.0:
             if name in buffers:
                 b = buffers[name].astype(np.float64)
                 b_abs = np.abs(b)
+                m_b = mu * b_abs + abs(1.0 - tau) * m_d
                 new_b = mu * b + (1.0 - tau) * d
                 e_b = (
                     mu * _delta(delta_buffers, name, p)
@@ -125,15 +128,16 @@ def sgd_step_bound(
                     + BOTH_SIDES * gamma5 * (mu * b_abs + abs(1.0 - tau) * np.abs(d))
                 )
             else:
-                new_b, e_b = d, e_d
+                new_b, e_b, m_b = d, e_d, m_d
             out_b[name] = e_b
             if nesterov:
                 s = d + mu * new_b
                 e_s = e_d + mu * e_b + BOTH_SIDES * gamma3 * (np.abs(d) + mu * np.abs(new_b))
+                m_s = m_d + mu * m_b
             else:
-                s, e_s = new_b, e_b
+                s, e_s, m_s = new_b, e_b, m_b
         out_p[name] = d_p + lr * e_s + BOTH_SIDES * gamma3 * (p + lr * np.abs(s))
-        scale[name] = p + lr * (np.abs(g_signed) + lam * p + mu * b_abs)
+        scale[name] = p + lr * m_s
     return StepBound(out_p, out_b, scale)
 
 
