@@ -112,4 +112,4 @@ def erratum(printed: Outcome, corrected: Outcome, what: str) -> Outcome:
 
 
 # The cases themselves live in reference/cases_*.py, grouped by the part of the course they cover.
-from reference import cases_backprop, cases_checker  # noqa: E402, F401  (registers the cases)
+from reference import cases_backprop, cases_checker, cases_training  # noqa: E402, F401  (registers)
