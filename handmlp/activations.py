@@ -15,6 +15,7 @@ A parametric activation (C14, `prelu`) owns learnable arrays in `parameters()` a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -367,3 +368,247 @@ def _finite_float(name: str, value: Any) -> float:
     if not math.isfinite(float(value)):
         raise ValueError(f"{name}: expected a finite number, got {value}")
     return float(value)
+
+
+# =====================================================================================================
+# Activations torch does not have (issue 5). No torch twin: each derivative, and each parameter
+# derivative, is checked against finite differences of the forward by handmlp.gradcheck (C15) in
+# tests/test_extra_activations.py. Every one is written with complex-analytic NumPy (no abs, no
+# comparisons on z), so the complex step applies to it too. Registered below with the others.
+# =====================================================================================================
+
+
+def _sqrt1p_square(z: Array) -> Array:
+    """√(1 + z²): np.hypot for real input (no overflow of z²), the analytic form for a complex step."""
+    return np.sqrt(1.0 + z * z) if np.iscomplexobj(z) else np.hypot(z, 1.0)
+
+
+class BentIdentity(Activation):
+    """(√(z² + 1) − 1)/2 + z, derivative z/(2√(z² + 1)) + 1 (C10); written z²/(2(√(z² + 1) + 1)) + z, the same
+    value without the cancellation of √(z² + 1) − 1 near 0."""
+
+    name = "bent_identity"
+
+    def forward(self, z: Array) -> Array:
+        r = _sqrt1p_square(z)
+        return z * z / (2.0 * (r + 1.0)) + z
+
+    def derivative(self, z: Array, a: Array | None = None) -> Array:
+        return z / (2.0 * _sqrt1p_square(z)) + 1.0
+
+
+class Gaussian(Activation):
+    """exp(−z²), derivative −2z·exp(−z²) (C10)."""
+
+    name = "gaussian"
+
+    def forward(self, z: Array) -> Array:
+        return np.exp(-z * z)
+
+    def derivative(self, z: Array, a: Array | None = None) -> Array:
+        e = np.exp(-z * z) if a is None else a
+        return -2.0 * z * e
+
+
+class Sinusoid(Activation):
+    """sin(z), derivative cos(z) (C10)."""
+
+    name = "sinusoid"
+
+    def forward(self, z: Array) -> Array:
+        return np.sin(z)
+
+    def derivative(self, z: Array, a: Array | None = None) -> Array:
+        return np.cos(z)
+
+
+class ISRU(Activation):
+    """Inverse square root unit z/√(1 + αz²), derivative (1/√(1 + αz²))³ (C10); α ≥ 0 fixed."""
+
+    name = "isru"
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        self.alpha = _finite_float("alpha", alpha)
+        if self.alpha < 0:
+            raise ValueError(f"alpha: expected a number ≥ 0, got {alpha}")
+
+    def forward(self, z: Array) -> Array:
+        return z / np.sqrt(1.0 + self.alpha * z * z)
+
+    def derivative(self, z: Array, a: Array | None = None) -> Array:
+        inv = 1.0 / np.sqrt(1.0 + self.alpha * z * z)
+        return inv * inv * inv
+
+    def settings(self) -> dict[str, Any]:
+        return {"alpha": self.alpha}
+
+
+class LiSHT(Activation):
+    """Linearly scaled hyperbolic tangent z·tanh(z), derivative tanh(z) + z(1 − tanh²(z)) (C10)."""
+
+    name = "lisht"
+
+    def forward(self, z: Array) -> Array:
+        return z * np.tanh(z)
+
+    def derivative(self, z: Array, a: Array | None = None) -> Array:
+        t = np.tanh(z)
+        return t + z * (1.0 - t * t)
+
+
+def _learnable(name: str, num_parameters: int, init: float) -> Array:
+    """A learnable parameter as PReLU's weight: shape (num_parameters,), one per layer or one per unit."""
+    if isinstance(num_parameters, bool) or not isinstance(num_parameters, int) or num_parameters < 1:
+        raise ValueError(f"num_parameters: expected a positive integer, got {num_parameters!r}")
+    return np.full(num_parameters, _finite_float(name, init))
+
+
+def _check_width(num_parameters: int, n_units: int) -> None:
+    if num_parameters not in (1, n_units):
+        raise ValueError(f"num_parameters: expected 1 or the layer's width {n_units}, got {num_parameters}")
+
+
+class SwishBeta(Activation):
+    """z·σ(βz) with a learnable β (C14); g′ = σ(βz) + βz·σ(βz)(1 − σ(βz)); ∂g/∂β = z²·σ(βz)(1 − σ(βz)).
+
+    `num_parameters` is 1 (one β shared by the layer) or the layer's width (one per unit), as PReLU's slope;
+    β = 1 is SiLU, β → ∞ approaches relu, β = 0 is z/2.
+    """
+
+    name = "swish_beta"
+
+    def __init__(self, num_parameters: int = 1, init: float = 1.0) -> None:
+        self.beta: Array = _learnable("init", num_parameters, init)
+        self.num_parameters = num_parameters
+        self.init = float(init)
+
+    def build(self, n_units: int, dtype: np.dtype[Any]) -> None:
+        _check_width(self.num_parameters, n_units)
+        self.beta = self.beta.astype(dtype)
+
+    def _sigma(self, z: Array) -> Array:
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-self.beta * z))
+
+    def forward(self, z: Array) -> Array:
+        return z * self._sigma(z)
+
+    def derivative(self, z: Array, a: Array | None = None) -> Array:
+        s = self._sigma(z)
+        return s + self.beta * z * s * (1.0 - s)
+
+    def parameters(self) -> dict[str, Array]:
+        return {"beta": self.beta}
+
+    def parameter_derivatives(self, z: Array) -> dict[str, Array]:
+        s = self._sigma(z)
+        return {"beta": z * z * s * (1.0 - s)}
+
+    def settings(self) -> dict[str, Any]:
+        return {"num_parameters": self.num_parameters, "init": self.init}
+
+
+def _horner(coefficients: tuple[float, ...], t: Array) -> Array:
+    total = np.full_like(t, coefficients[-1])
+    for c in coefficients[-2::-1]:
+        total = total * t + c
+    return total
+
+
+# Taylor coefficients (lowest power first) of the soft exponential's helpers, used where the closed forms
+# cancel (NumPy's complex expm1 and log1p do, so the series also keeps the complex step accurate).
+_E_SERIES = tuple(1.0 / math.factorial(n + 1) for n in range(16))  # (eᵗ − 1)/t, |t| < 1/2
+_PHI_SERIES = tuple((n - 1) / math.factorial(n) for n in range(2, 18))  # (t·eᵗ − (eᵗ − 1))/t², |t| < 1/2
+_PSI_SERIES = tuple(1.0 / (n + 1) for n in range(18))  # −ln(1 − s)/s, |s| < 1/10
+_DPSI_SERIES = tuple((n - 1) / n for n in range(2, 20))  # ψ′(s), |s| < 1/10
+_T_SWITCH, _S_SWITCH = 0.5, 0.1
+
+
+def _series_or(
+    coefficients: tuple[float, ...], x: Array, switch: float, closed: Callable[[Array], Array]
+) -> Array:
+    """The Taylor series where |x| < switch, the closed form (fed a harmless 1 there) elsewhere."""
+    small = np.abs(x) < switch
+    return np.where(small, _horner(coefficients, np.where(small, x, 0.0)), closed(np.where(small, 1.0, x)))
+
+
+def _expm1_over(t: Array) -> Array:
+    """E(t) = (eᵗ − 1)/t, E(0) = 1."""
+    return _series_or(_E_SERIES, t, _T_SWITCH, lambda v: np.expm1(v) / v)
+
+
+def _phi(t: Array) -> Array:
+    """φ(t) = (t·eᵗ − (eᵗ − 1))/t², so that ∂g/∂α = 1 + z²·φ(αz) for α ≥ 0; φ(0) = 1/2."""
+    return _series_or(_PHI_SERIES, t, _T_SWITCH, lambda v: (v * np.exp(v) - np.expm1(v)) / (v * v))
+
+
+def _psi(s: Array) -> Array:
+    """ψ(s) = −ln(1 − s)/s, ψ(0) = 1."""
+    return _series_or(_PSI_SERIES, s, _S_SWITCH, lambda v: -np.log1p(-v) / v)
+
+
+def _dpsi(s: Array) -> Array:
+    """ψ′(s) = (s/(1 − s) + ln(1 − s))/s², ψ′(0) = 1/2."""
+    return _series_or(_DPSI_SERIES, s, _S_SWITCH, lambda v: (v / (1.0 - v) + np.log1p(-v)) / (v * v))
+
+
+class SoftExponential(Activation):
+    """Soft exponential (Godfrey & Gashler 2015) with a learnable α (C14), piecewise in α:
+
+        α < 0:  −ln(1 − α(z + α))/α      g′ = 1/(1 − α(z + α))
+        α = 0:  z                         g′ = 1
+        α > 0:  (e^(αz) − 1)/α + α        g′ = e^(αz)
+
+    ∂g/∂α is ln(1 − α(z + α))/α² + (2α + z)/(α(1 − α(z + α))) for α < 0, 1 + z²/2 at α = 0 and
+    (αz·e^(αz) − (e^(αz) − 1))/α² + 1 for α > 0: g and ∂g/∂α are continuous across α = 0. Written without
+    dividing by α: α > 0 as z·E(αz) + α with E(t) = (eᵗ − 1)/t, α < 0 as (z + α)·ψ(s) with s = α(z + α) and
+    ψ(s) = −ln(1 − s)/s, so ∂g/∂α = 1 + z²·φ(αz) and ψ(s) + (z + α)(z + 2α)·ψ′(s), the helpers taken from
+    their Taylor series where the closed forms cancel. For α < 0, g is defined only where α(z + α) < 1
+    (NaN beyond, the log of a negative number), as in the paper.
+    """
+
+    name = "soft_exponential"
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.0) -> None:
+        self.alpha: Array = _learnable("init", num_parameters, init)
+        self.num_parameters = num_parameters
+        self.init = float(init)
+
+    def build(self, n_units: int, dtype: np.dtype[Any]) -> None:
+        _check_width(self.num_parameters, n_units)
+        self.alpha = self.alpha.astype(dtype)
+
+    def forward(self, z: Array) -> Array:
+        alpha = self.alpha
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            grow = z * _expm1_over(alpha * z) + alpha
+            shrink = (z + alpha) * _psi(alpha * (z + alpha))
+        return np.where(alpha > 0, grow, shrink)
+
+    def derivative(self, z: Array, a: Array | None = None) -> Array:
+        alpha = self.alpha
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            grow = np.exp(alpha * z)
+            shrink = 1.0 / (1.0 - alpha * (z + alpha))
+        return np.where(alpha > 0, grow, shrink)
+
+    def parameters(self) -> dict[str, Array]:
+        return {"alpha": self.alpha}
+
+    def parameter_derivatives(self, z: Array) -> dict[str, Array]:
+        alpha = self.alpha
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            grow = 1.0 + z * z * _phi(alpha * z)
+            s = alpha * (z + alpha)
+            shrink = _psi(s) + (z + alpha) * (z + 2.0 * alpha) * _dpsi(s)
+        return {"alpha": np.where(alpha > 0, grow, shrink)}
+
+    def settings(self) -> dict[str, Any]:
+        return {"num_parameters": self.num_parameters, "init": self.init}
+
+
+EXTRA_ACTIVATIONS: dict[str, type[Activation]] = {
+    cls.name: cls for cls in (BentIdentity, Gaussian, Sinusoid, ISRU, LiSHT, SwishBeta, SoftExponential)
+}
+ACTIVATIONS.update(EXTRA_ACTIVATIONS)
+__all__ += ["EXTRA_ACTIVATIONS", *(cls.__name__ for cls in EXTRA_ACTIVATIONS.values())]

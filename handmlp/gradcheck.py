@@ -473,7 +473,8 @@ def _complex_refusal(
         )
     msg += (
         ". f is not complex-analytic (np.abs, np.maximum/np.minimum at ties, comparisons, np.where on a "
-        "complex condition, .real): use method='central' or 'richardson'"
+        "complex condition, .real), or loses accuracy in complex arithmetic (NumPy's complex expm1/log1p "
+        "near 0): use method='central' or 'richardson'"
     )
     return ValueError(msg)
 
