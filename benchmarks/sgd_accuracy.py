@@ -4,8 +4,9 @@
   dampening, Nesterov, weight decay and maximize, first and later steps, float32 and float64, 20 seeds: the
   worst error in units of roundoff of the summed magnitudes the step combines (|p| + η·Σ|terms of the
   direction|, see reference.optim.StepBound) and the worst error/bound;
-- 1,000-step training runs in lockstep (the configurations of tests/test_train_vs_torch.py): per dtype, the
-  worst error/bound over every step, parameter and buffer, and the final max|Δ|/max|torch| per parameter.
+- 1,000-step training runs in lockstep (the configurations of tests/test_train_vs_torch.py and one more,
+  in both dtypes): the worst error/bound over every step, parameter and buffer, and the final
+  max|Δ|/max|torch| per parameter.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from handmlp.optim import SGD
 from reference.optim import compare_one_step
 from tests.test_optim_vs_torch import SETTINGS, SHAPES
-from tests.test_train_vs_torch import RUNS
+from tests.test_train_vs_torch import EXTRA_RUNS, RUNS
 
 
 def _arrays(dtype: type, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -49,7 +50,7 @@ def one_step() -> None:
 
 
 def trajectories() -> None:
-    for run in RUNS:
+    for run in RUNS + EXTRA_RUNS:
         start = time.perf_counter()
         report = run.run(steps=1000)
         print(

@@ -179,19 +179,26 @@ def run_against_torch(
     loss_fn = objective_loss(loss, objective)
     optimizer = optimizer_class(net.parameters(), **hyper)
     lockstep = Lockstep(net, loss_fn, optimizer, X, Y, hyper)
-    history = fit(
-        net,
-        loss_fn,
-        optimizer,
-        X,
-        Y,
-        epochs,
-        batch_size,
-        seed=seed,
-        drop_last=drop_last,
-        objective=objective,
-        callback=lockstep,
-    )
+    threads = torch.get_num_threads()
+    torch.set_num_threads(
+        1
+    )  # tiny tensors: a thread pool only adds spin-waits (16 ms a step on a busy machine)
+    try:
+        history = fit(
+            net,
+            loss_fn,
+            optimizer,
+            X,
+            Y,
+            epochs,
+            batch_size,
+            seed=seed,
+            drop_last=drop_last,
+            objective=objective,
+            callback=lockstep,
+        )
+    finally:
+        torch.set_num_threads(threads)
     report = lockstep.report
     report.history = history
     final = lockstep._torch_params()

@@ -4,7 +4,7 @@ every one of ≥ 1,000 steps: every parameter and momentum buffer within the run
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -90,7 +90,7 @@ RUNS = [
         drop_last=True,
     ),
     Run(
-        "full-batch relu, cross-entropy, momentum + dampening + weight decay",
+        "float32 full-batch relu, cross-entropy, momentum + dampening + weight decay",
         [4, 6, 3],
         ["relu", "identity"],
         "cross_entropy",
@@ -98,10 +98,14 @@ RUNS = [
         {"lr": 0.1, "momentum": 0.8, "dampening": 0.2, "weight_decay": 1e-2},
         None,
         16,
-        np.float64,
+        np.float32,
     ),
+]
+
+# Run by benchmarks/sgd_accuracy.py only, to keep the suite fast: one more loss, network and dtype pairing.
+EXTRA_RUNS = [
     Run(
-        "float32 minibatch sigmoid, binary cross-entropy, momentum",
+        "minibatch tanh-sigmoid, binary cross-entropy, momentum",
         [2, 6, 1],
         ["tanh", "sigmoid"],
         "binary_cross_entropy",
@@ -109,9 +113,10 @@ RUNS = [
         {"lr": 0.1, "momentum": 0.9},
         5,
         20,
-        np.float32,
+        np.float64,
     ),
 ]
+EXTRA_RUNS += [replace(EXTRA_RUNS[0], name="float32 " + EXTRA_RUNS[0].name, dtype=np.float32)]
 
 
 @pytest.fixture(scope="module", params=RUNS, ids=[r.name for r in RUNS])
