@@ -15,7 +15,6 @@ A parametric activation (C14, `prelu`) owns learnable arrays in `parameters()` a
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -524,32 +523,35 @@ _DPSI_SERIES = tuple((n - 1) / n for n in range(2, 20))  # ψ′(s), |s| < 1/10
 _T_SWITCH, _S_SWITCH = 0.5, 0.1
 
 
-def _series_or(
-    coefficients: tuple[float, ...], x: Array, switch: float, closed: Callable[[Array], Array]
-) -> Array:
-    """The Taylor series where |x| < switch, the closed form (fed a harmless 1 there) elsewhere."""
+def _split(x: Array, switch: float) -> tuple[NDArray[np.bool_], Array, Array]:
+    """Where |x| < switch (the Taylor series' side), x there (0 elsewhere), and x elsewhere (1 there): both
+    sides of np.where are computed, so each gets arguments it handles."""
     small = np.abs(x) < switch
-    return np.where(small, _horner(coefficients, np.where(small, x, 0.0)), closed(np.where(small, 1.0, x)))
+    return small, np.where(small, x, 0.0), np.where(small, 1.0, x)
 
 
 def _expm1_over(t: Array) -> Array:
     """E(t) = (eᵗ − 1)/t, E(0) = 1."""
-    return _series_or(_E_SERIES, t, _T_SWITCH, lambda v: np.expm1(v) / v)
+    small, ts, tl = _split(t, _T_SWITCH)
+    return np.where(small, _horner(_E_SERIES, ts), np.expm1(tl) / tl)
 
 
 def _phi(t: Array) -> Array:
     """φ(t) = (t·eᵗ − (eᵗ − 1))/t², so that ∂g/∂α = 1 + z²·φ(αz) for α ≥ 0; φ(0) = 1/2."""
-    return _series_or(_PHI_SERIES, t, _T_SWITCH, lambda v: (v * np.exp(v) - np.expm1(v)) / (v * v))
+    small, ts, tl = _split(t, _T_SWITCH)
+    return np.where(small, _horner(_PHI_SERIES, ts), (tl * np.exp(tl) - np.expm1(tl)) / (tl * tl))
 
 
 def _psi(s: Array) -> Array:
     """ψ(s) = −ln(1 − s)/s, ψ(0) = 1."""
-    return _series_or(_PSI_SERIES, s, _S_SWITCH, lambda v: -np.log1p(-v) / v)
+    small, ss, sl = _split(s, _S_SWITCH)
+    return np.where(small, _horner(_PSI_SERIES, ss), -np.log1p(-sl) / sl)
 
 
 def _dpsi(s: Array) -> Array:
     """ψ′(s) = (s/(1 − s) + ln(1 − s))/s², ψ′(0) = 1/2."""
-    return _series_or(_DPSI_SERIES, s, _S_SWITCH, lambda v: (v / (1.0 - v) + np.log1p(-v)) / (v * v))
+    small, ss, sl = _split(s, _S_SWITCH)
+    return np.where(small, _horner(_DPSI_SERIES, ss), (sl / (1.0 - sl) + np.log1p(-sl)) / (sl * sl))
 
 
 class SoftExponential(Activation):
