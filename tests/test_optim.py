@@ -237,3 +237,8 @@ def test_without_momentum_no_buffer_is_kept_like_torch() -> None:
     opt.step(_grads(0))
     assert opt.momentum_buffers == {}
     assert "lr=0.1" in repr(opt)
+
+
+def test_non_string_parameter_names_are_refused() -> None:
+    with pytest.raises(TypeError, match="params: expected string keys, got 0"):
+        SGD({0: np.zeros(2)}, lr=0.1)  # type: ignore[dict-item]

@@ -152,3 +152,16 @@ def test_planted_optimizer_bug_fails_the_one_step_check(
     compare_one_step(SGD, params, grads, buffers, hyper)  # the correct optimiser passes …
     with pytest.raises(AssertionError, match=r"param|momentum buffer"):
         compare_one_step(buggy, params, grads, buffers, hyper)  # … the planted bug does not
+
+
+class ForgetsTheBuffer(SGD):
+    """Momentum as if every step were the first: the buffer is never kept."""
+
+    def _direction_and_step(self, p: Array, grad: Array, buf: Array | None) -> tuple[Array, Array | None]:
+        return descent_step(p, grad, self.lr), None
+
+
+def test_optimizer_that_keeps_no_momentum_buffer_fails_the_check() -> None:
+    params, grads = _arrays(np.float64, 1), _arrays(np.float64, 2)
+    with pytest.raises(AssertionError, match="momentum buffers: handmlp keeps"):
+        compare_one_step(ForgetsTheBuffer, params, grads, {}, {"lr": 0.1, "momentum": 0.9})

@@ -228,3 +228,27 @@ def test_c11_update_with_threshold_on_input_minus_one_matches_torch(x: list[floa
     bound = 2.0 * (e_step + gamma(3, u) * (np.abs(weights) + mu * np.abs(factor * x_tilde)))
     assert_within_bound("C11 weights", mine, theirs, bound)
     assert not np.array_equal(mine, weights) or factor == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"y": ["a", "b"]}, TypeError, "y: expected real targets"),
+        ({"y": [1.0]}, ValueError, r"y: expected one target per sample, shape \(2,\)"),
+        ({"y": [1.0, np.inf]}, ValueError, "y: expected finite values"),
+        ({"eta": -0.1}, ValueError, "eta: expected a finite step size ≥ 0"),
+        ({"eta": float("nan")}, ValueError, "eta: expected a finite step size ≥ 0"),
+        ({"eta": True}, TypeError, "eta: expected a real step size"),
+        ({"epochs": 1.5}, TypeError, "epochs: expected an integer"),
+        ({"w": [0.0, 0.0, 0.0]}, ValueError, r"w: expected shape \(2\)"),
+    ],
+)
+def test_bad_delta_rule_input_is_refused(kwargs: dict[str, Any], error: type[Exception], match: str) -> None:
+    args: dict[str, Any] = {"X": np.eye(2), "y": [1.0, 2.0], **kwargs}
+    with pytest.raises(error, match=match):
+        delta_rule(**args)
+
+
+def test_bad_threshold_step_size_is_refused() -> None:
+    with pytest.raises(ValueError, match="mu: expected a finite step size"):
+        threshold_neuron_step([20.0, 30.0, 30.0], [1.0, 0.0], 1.0, mu=-1.0)

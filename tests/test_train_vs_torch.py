@@ -176,3 +176,13 @@ class MomentumBufferNeverUpdated(SGD):
 def test_planted_training_bug_fails_the_trajectory_check(run: Run, buggy: type[SGD], match: str) -> None:
     with pytest.raises(AssertionError, match=match):
         run.run(steps=200, optimizer_class=buggy)
+
+
+class ForgetsTheBuffer(SGD):
+    def _direction_and_step(self, p: Array, grad: Array, buf: Array | None) -> tuple[Array, Array | None]:
+        return descent_step(p, grad + self.weight_decay * p, self.lr), None
+
+
+def test_training_without_the_momentum_buffer_fails_at_the_first_step() -> None:
+    with pytest.raises(AssertionError, match=r"step 0: momentum buffers kept: handmlp \[\], torch"):
+        RUNS[2].run(steps=5, optimizer_class=ForgetsTheBuffer)
