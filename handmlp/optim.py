@@ -30,6 +30,7 @@ Array = NDArray[Any]
 __all__ = [
     "SGD",
     "apply_weight_decay",
+    "checked_hyperparameters",
     "descent_step",
     "momentum_direction",
     "signed_gradient",
