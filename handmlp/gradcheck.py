@@ -245,7 +245,7 @@ def _candidates(
     return _Candidates(values, errors, trunc[-1], rounding[-1], first, err_p, err_m, cond)
 
 
-BLOCK = 4096  # columns per block: the estimator's temporaries stay small, reused instead of page-faulted
+BLOCK = 6144  # columns per block: the estimator's temporaries stay small, reused instead of page-faulted
 
 
 def _estimate(
@@ -272,7 +272,11 @@ class _Ladder:
 
 
 def _estimate_ladder(
-    lad: _Ladder, f0: F64, method: str, rnd: _Roundoff, cached: list[_Candidates] | None = None
+    lad: _Ladder,
+    f0: F64,
+    method: str,
+    rnd: _Roundoff,
+    cached: list[tuple[tuple[F64, F64, F64, F64], _Candidates]] | None = None,
 ) -> _Estimate:
     """`_estimate` block by block: the temporaries stay small (BLOCK columns), so they are reused from the
     heap rather than mapped and page-faulted afresh for every operation."""
@@ -280,8 +284,11 @@ def _estimate_ladder(
     parts = []
     for i, a in enumerate(range(0, max(n, 1), BLOCK)):
         cols = slice(a, a + BLOCK)
-        fp, fm, hp, hm = lad.block(cols)
-        c = cached[i] if cached is not None else _candidates(fp, fm, hp, hm, method, rnd, np.abs(lad.x[cols]))
+        if cached is not None:
+            (fp, fm, hp, hm), c = cached[i]
+        else:
+            fp, fm, hp, hm = lad.block(cols)
+            c = _candidates(fp, fm, hp, hm, method, rnd, np.abs(lad.x[cols]))
         parts.append(_estimate_block(fp, fm, f0[cols], hp, hm, method, rnd, c))
     if len(parts) == 1:
         return parts[0]
@@ -290,15 +297,16 @@ def _estimate_ladder(
 
 def _should_refine(
     lad: _Ladder, f0: F64, method: str, rnd: _Roundoff, good_rel: float, scale: F64
-) -> tuple[bool, list[_Candidates]]:
+) -> tuple[bool, list[tuple[tuple[F64, F64, F64, F64], _Candidates]]]:
     """Whether a smaller step would still help somewhere: truncation above roundoff, and the estimated error
     above good_rel·(|f′| + |f|/max(1, |x|)); with the candidates of each block, for reuse."""
     cached = []
     refine = False
     for a in range(0, max(f0.size, 1), BLOCK):
         cols = slice(a, a + BLOCK)
-        c = _candidates(*lad.block(cols), method, rnd, np.abs(lad.x[cols]))
-        cached.append(c)
+        arrays = lad.block(cols)
+        c = _candidates(*arrays, method, rnd, np.abs(lad.x[cols]))
+        cached.append((arrays, c))
         good = good_rel * (np.abs(c.values[-1]) + np.abs(f0[cols]) / scale[cols])
         refine = refine or bool(np.any((c.trunc > c.rounding) & (c.trunc + c.rounding > good)))
     return refine, cached
