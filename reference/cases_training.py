@@ -42,7 +42,9 @@ def _trajectory(
         f"{report.steps} steps; worst error/bound {report.worst_ratio:.3g} ({report.worst_at}); "
         f"final parameters agree to {report.final_relative:.2e} relative"
     )
-    return Outcome(True, report.worst_ratio, 1.0, detail, dict(getattr(report, "series", {})))
+    errors, bounds = report.series["error max|Δθ|"], report.series["bound max"]
+    last = len(errors) - 1
+    return Outcome(True, errors[last], bounds[last], detail, report.series)
 
 
 # --- C1: Rosenblatt's perceptron ----------------------------------------------------------------------

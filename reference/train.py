@@ -59,6 +59,7 @@ class TrajectoryReport:
     final_relative: float = 0.0
     final_params: dict[str, Array] = field(default_factory=dict)
     history: History | None = None
+    series: dict[str, list[float]] = field(default_factory=dict)  # per step, for the verify report's plots
 
 
 class Lockstep:
@@ -85,7 +86,7 @@ class Lockstep:
 
     def __call__(self, record: StepRecord) -> None:
         x, y = self.X[record.indices], self.Y[record.indices]
-        before, grads, bufs = self._torch_step(x, y)
+        before, grads, bufs, torch_value = self._torch_step(x, y)
         delta_grads = self._flat(network_bounds(self.shadow, x, y, self.loss_fn).grads)
         bound = sgd_step_bound(
             {ALL: before},
@@ -97,6 +98,9 @@ class Lockstep:
             None if self.delta_buffers is None else {ALL: self.delta_buffers},
         )
         self.delta_params, self.delta_buffers = bound.params[ALL], bound.buffers.get(ALL)
+        self._record(
+            record.loss, torch_value, self.net.parameters(), self._torch_params(), self.delta_params
+        )
         self._check(record.step, "param", self.net.parameters(), self._torch_params(), self.delta_params)
         self._check(
             record.step,
@@ -108,9 +112,27 @@ class Lockstep:
         self.shadow.load_state_dict(self.net.state_dict())
         self.report.steps = record.step + 1
 
-    def _torch_step(self, x: Array, y: Array) -> tuple[Array, Array, Array | None]:
+    def _record(
+        self,
+        mine: float,
+        theirs: float,
+        params: dict[str, Array],
+        torch_params: dict[str, Array],
+        bound: Array,
+    ) -> None:
+        """Both losses, the largest parameter difference, and the largest bound of this step."""
+        err = np.abs(self._flat(params).astype(np.float64) - self._flat(torch_params))
+        for key, value in (
+            ("handmlp loss", mine),
+            ("torch loss", theirs),
+            ("error max|Δθ|", float(err.max())),
+            ("bound max", float(bound.max())),
+        ):
+            self.report.series.setdefault(key, []).append(value)
+
+    def _torch_step(self, x: Array, y: Array) -> tuple[Array, Array, Array | None, float]:
         """Forward, loss, autograd backward and torch.optim.SGD's step on one batch; returns the parameters,
-        gradients and momentum buffers (flat) as they were before the step."""
+        gradients and momentum buffers (flat) as they were before the step, and the loss value."""
         self.torch_optimizer.zero_grad(set_to_none=True)
         value = self.torch_loss(self.module(torch.from_numpy(x)), torch.from_numpy(np.asarray(y)))
         torch.autograd.backward(value)
@@ -120,7 +142,7 @@ class Lockstep:
         )
         bufs = momentum_buffers(self.torch_optimizer, self.tensors)
         self.torch_optimizer.step()
-        return before, grads, self._flat(bufs) if bufs else None
+        return before, grads, self._flat(bufs) if bufs else None, float(value.detach())
 
     def _torch_params(self) -> dict[str, Array]:
         return {k: t.detach().numpy().copy() for k, t in self.tensors.items()}
