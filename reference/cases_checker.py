@@ -83,3 +83,71 @@ def kink_reported() -> Outcome:
     result = check_elementwise(act.forward, act.derivative, np.array([-1.0, 0.0, 2.0]))
     ok = result.passed and len(result.kinks) == 1 and result.kinks[0].claimed_between
     return Outcome(ok, float(result.abs_error), float(result.bound), result.summary().replace("\n", " "))
+
+
+# --- activations torch does not have: the checker is the only oracle ----------------------------------
+
+_ANALYTIC = {"bent_identity", "gaussian", "sinusoid", "isru", "lisht", "swish_beta", "soft_exponential"}
+
+
+def _extra_activation_case(name: str) -> None:
+    from handmlp.activations import EXTRA_ACTIVATIONS
+
+    cls = EXTRA_ACTIVATIONS[name]
+
+    @case(
+        f"C15/{name}",
+        f"{name}′ (the derivative written beside its forward) = lim_(h→0) ({name}(z + h) − {name}(z))/h",
+        f"{cls.__name__}.derivative (and ∂/∂θ of a learnable parameter) at 120 points over ±20",
+        CHECKER + " (central, Richardson, complex step)",
+        WITHIN_DERIVED,
+        needs_torch=False,
+    )
+    def check() -> Outcome:
+        act = get_activation(name)
+        act.build(1, np.dtype(np.float64))
+        methods = METHODS if name in _ANALYTIC else METHODS[:2]
+        results = [check_elementwise(act.forward, act.derivative, _Z, m) for m in methods]
+        for param, value in act.parameters().items():
+            original = value.copy()
+
+            def with_param(theta: np.ndarray, param: str = param) -> np.ndarray:
+                act.parameters()[param][...] = theta
+                return np.asarray(act.forward(_Z).sum())
+
+            claimed = act.parameter_derivatives(_Z)[param].sum(keepdims=True).reshape(original.shape)
+            results.append(check_gradient(with_param, original, claimed, "richardson"))
+            act.parameters()[param][...] = original
+        return _from_checks(results)
+
+
+for _name in ("bent_identity", "gaussian", "sinusoid", "isru", "lisht", "swish_beta", "soft_exponential"):
+    _extra_activation_case(_name)
+
+
+@case(
+    "C14/swish_beta_network",
+    "θ = {f, w, b}: swish-β f(z) = z·σ(βz) learns β with the weights; ∂f/∂β = z²·σ(βz)(1 − σ(βz))",
+    "MLP([3, 5, 5, 2], swish_beta, soft_exponential, identity).backward: every ∂L/∂θ, β and α included",
+    CHECKER,
+    WITHIN_DERIVED + ", in full and fast mode",
+    needs_torch=False,
+)
+def swish_beta_network() -> Outcome:
+    rng = np.random.default_rng(140)
+    net = MLP([3, 5, 5, 2], ["swish_beta", "soft_exponential", "identity"], seed=140)
+    x, y = rng.normal(size=(6, 3)), rng.normal(size=(6, 2))
+    loss = get_loss("squared_error")
+    _, grads = net.loss_and_gradients(x, y, loss)
+    results = []
+    for name, param in net.parameters().items():
+        original = param.copy()
+
+        def loss_at(value: np.ndarray, param: np.ndarray = param) -> float:
+            param[...] = value
+            return loss.value(net.forward(x), y)
+
+        for mode in ("full", "fast"):
+            results.append(check_gradient(loss_at, original, grads[name], "central", mode))
+        param[...] = original
+    return _from_checks(results)
