@@ -4,8 +4,19 @@ NumPy and the standard library only; the PyTorch side lives in the separate `ref
 """
 
 from handmlp.activations import ACTIVATIONS, Activation, get_activation
+from handmlp.batching import batch_schedule, iterations_per_epoch
+from handmlp.gradcheck import (
+    GradcheckResult,
+    assert_elementwise,
+    assert_gradient,
+    check_elementwise,
+    check_gradient,
+)
 from handmlp.losses import LOSSES, Loss, NotDifferentiableError, get_loss
 from handmlp.mlp import MLP
+from handmlp.optim import SGD
+from handmlp.perceptron import delta_rule, rosenblatt, threshold_neuron, threshold_neuron_step
+from handmlp.train import History, fit
 
 __version__ = "0.1.0"
 
@@ -13,9 +24,23 @@ __all__ = [
     "ACTIVATIONS",
     "LOSSES",
     "MLP",
+    "SGD",
     "Activation",
+    "GradcheckResult",
+    "History",
     "Loss",
     "NotDifferentiableError",
+    "assert_elementwise",
+    "assert_gradient",
+    "batch_schedule",
+    "check_elementwise",
+    "check_gradient",
+    "delta_rule",
+    "fit",
     "get_activation",
     "get_loss",
+    "iterations_per_epoch",
+    "rosenblatt",
+    "threshold_neuron",
+    "threshold_neuron_step",
 ]

@@ -191,14 +191,14 @@ def worked_table() -> Outcome:
 @case(
     "C6/descent_against_torch",
     "w ← w − η∇w with ∇w = −(y − ŷ)·x, per sample",
-    "fit of MLP([1, 1], identity, no bias) on the worked table, per-sample SGD, η = 0.005, 50 epochs",
+    "fit of MLP([1, 1], identity, no bias) on the worked table, per-sample SGD, η = 0.005, 20 epochs",
     SGD_ORACLE,
     TRAJECTORY,
 )
 def descent_against_torch() -> Outcome:
     net = MLP([1, 1], "identity", bias=False, seed=6)
     return _trajectory(
-        net, "half_squared_error", {"lr": 0.005}, C6_X[:, None], C6_Y[:, None], 50, 1, objective="sum"
+        net, "half_squared_error", {"lr": 0.005}, C6_X[:, None], C6_Y[:, None], 20, 1, objective="sum"
     )
 
 
@@ -234,38 +234,38 @@ _YS = np.tanh(_XS @ np.array([[0.7], [-0.4], [0.2]]))
 @case(
     "C8/per_sample_sgd",
     "for each random sample: forward, loss L_i, backpropagate ∂L/∂θ, update θ ← θ − η·∂L/∂θ",
-    "fit of MLP([3, 5, 1], tanh, identity) with batch size 1, shuffled, 3 epochs, η = 0.05",
+    "fit of MLP([3, 5, 1], tanh, identity) with batch size 1, shuffled, 2 epochs, η = 0.05",
     SGD_ORACLE,
     TRAJECTORY,
 )
 def per_sample_sgd() -> Outcome:
     net = MLP([3, 5, 1], ["tanh", "identity"], seed=8)
-    return _trajectory(net, "half_squared_error", {"lr": 0.05}, _XS, _YS, 3, 1)
+    return _trajectory(net, "half_squared_error", {"lr": 0.05}, _XS, _YS, 2, 1)
 
 
 @case(
     "C13/minibatch_momentum",
     "a minibatch uses B < N samples; momentum and Nesterov as torch.optim.SGD",
-    "fit of MLP([3, 6, 1], sigmoid, identity), B = 5 (last batch short), 8 epochs, momentum 0.9, nesterov",
+    "fit of MLP([3, 6, 1], sigmoid, identity), B = 5 (last batch short), 6 epochs, momentum 0.9, nesterov",
     SGD_ORACLE,
     TRAJECTORY,
 )
 def minibatch() -> Outcome:
     net = MLP([3, 6, 1], ["sigmoid", "identity"], seed=13)
     hyper = {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 1e-3}
-    return _trajectory(net, "squared_error", hyper, _XS, _YS, 8, 5)
+    return _trajectory(net, "squared_error", hyper, _XS, _YS, 6, 5)
 
 
 @case(
     "C13/full_batch",
     "full-batch descent on min_θ Σ_i L(y_i, f(x_i)): the gradient is Σ_i ∂L_i/∂θ",
-    "fit of MLP([3, 4, 1], tanh, identity), full batch, sum objective, 60 steps",
+    "fit of MLP([3, 4, 1], tanh, identity), full batch, sum objective, 40 steps",
     SGD_ORACLE,
     TRAJECTORY,
 )
 def full_batch() -> Outcome:
     net = MLP([3, 4, 1], ["tanh", "identity"], seed=130)
-    return _trajectory(net, "half_squared_error", {"lr": 0.01}, _XS, _YS, 60, None, objective="sum")
+    return _trajectory(net, "half_squared_error", {"lr": 0.01}, _XS, _YS, 40, None, objective="sum")
 
 
 @case(
