@@ -98,9 +98,7 @@ class Lockstep:
             None if self.delta_buffers is None else {ALL: self.delta_buffers},
         )
         self.delta_params, self.delta_buffers = bound.params[ALL], bound.buffers.get(ALL)
-        self._record(
-            record.loss, torch_value, self.net.parameters(), self._torch_params(), self.delta_params
-        )
+        self._record(record.loss, torch_value, self.net.parameters(), self._torch_params(), self.delta_params)
         self._check(record.step, "param", self.net.parameters(), self._torch_params(), self.delta_params)
         self._check(
             record.step,
