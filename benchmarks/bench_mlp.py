@@ -5,25 +5,12 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import numpy as np
 import torch
+from bench_gradcheck import best_of  # benchmarks/ is the script's directory, so on sys.path
 
 from handmlp import MLP, get_loss
 from reference.mlp import to_torch
-
-
-def best_of(fn: Callable[[], object], repeat: int = 7, number: int = 20) -> float:
-    """The fastest mean time of `number` calls, over `repeat` rounds (the least disturbed measurement)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - start) / number)
-    return min(times)
 
 
 def _torch_step(twin: torch.nn.Module, xt: torch.Tensor, yt: torch.Tensor) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from handmlp import MLP, get_activation, get_loss
+from handmlp import MLP, Loss, get_activation, get_loss
 from handmlp.gradcheck import GradcheckResult, check_elementwise, check_gradient
 from reference.catalog import Outcome, case
 
@@ -22,6 +22,24 @@ def _from_checks(results: list[GradcheckResult]) -> Outcome:
     failed = [r for r in results if not r.passed]
     detail = "; ".join(r.summary().splitlines()[0] for r in failed) or worst.summary().replace("\n", " ")
     return Outcome(not failed, float(worst.abs_error), float(worst.bound), detail)
+
+
+def _parameter_checks(net: MLP, x: np.ndarray, y: np.ndarray, loss: Loss) -> list[GradcheckResult]:
+    """MLP.backward's ∂L/∂θ for every parameter tensor against L(θ) as a function of that tensor alone."""
+    _, grads = net.loss_and_gradients(x, y, loss)
+    results = []
+    for name, param in net.parameters().items():
+        original = param.copy()
+
+        def loss_at(value: np.ndarray, param: np.ndarray = param) -> float:
+            param[...] = value
+            return loss.value(net.forward(x), y)
+
+        results += [
+            check_gradient(loss_at, original, grads[name], "central", mode) for mode in ("full", "fast")
+        ]
+        param[...] = original
+    return results
 
 
 @case(
@@ -50,18 +68,7 @@ def network_gradient() -> Outcome:
     net = MLP([3, 4, 2], ["tanh", "identity"], seed=15)
     x, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
     loss = get_loss("half_squared_error")
-    _, grads = net.loss_and_gradients(x, y, loss)
-    results = []
-    for name, param in net.parameters().items():
-        original = param.copy()
-
-        def loss_at(value: np.ndarray, param: np.ndarray = param) -> float:
-            param[...] = value
-            return loss.value(net.forward(x), y)
-
-        for mode in ("full", "fast"):
-            results.append(check_gradient(loss_at, original, grads[name], "central", mode))
-        param[...] = original
+    results = _parameter_checks(net, x, y, loss)
     net.loss_and_gradients(x, y, loss)
     assert net.grad_input is not None
     results.append(
@@ -137,17 +144,4 @@ def swish_beta_network() -> Outcome:
     rng = np.random.default_rng(140)
     net = MLP([3, 5, 5, 2], ["swish_beta", "soft_exponential", "identity"], seed=140)
     x, y = rng.normal(size=(6, 3)), rng.normal(size=(6, 2))
-    loss = get_loss("squared_error")
-    _, grads = net.loss_and_gradients(x, y, loss)
-    results = []
-    for name, param in net.parameters().items():
-        original = param.copy()
-
-        def loss_at(value: np.ndarray, param: np.ndarray = param) -> float:
-            param[...] = value
-            return loss.value(net.forward(x), y)
-
-        for mode in ("full", "fast"):
-            results.append(check_gradient(loss_at, original, grads[name], "central", mode))
-        param[...] = original
-    return _from_checks(results)
+    return _from_checks(_parameter_checks(net, x, y, get_loss("squared_error")))

@@ -12,6 +12,7 @@ from handmlp.batching import batch_schedule, iterations_per_epoch
 from handmlp.datasets import DATASETS
 from handmlp.optim import SGD
 from handmlp.perceptron import delta_rule_step, rosenblatt, threshold_neuron_step
+from reference.cases_backprop import C6_X, C6_Y
 from reference.catalog import EXACT, WITHIN_BOUND, Outcome, case, erratum, exact, from_comparisons
 from reference.compare import compare_within_bound, gamma, unit_roundoff
 
@@ -144,9 +145,6 @@ def erratum_index() -> Outcome:
 
 
 # --- C6, C7: the smallest perceptrons trained ---------------------------------------------------------
-
-C6_X = np.array([10.0, 2.0, 3.5, 1.0])
-C6_Y = np.array([10.1, 1.9, 3.4, 1.1])
 
 
 @case(

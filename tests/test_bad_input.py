@@ -15,7 +15,7 @@ def _net() -> MLP:
     return MLP([3, 4, 2], ["prelu", "identity"], seed=0)
 
 
-def _unchanged_after(call: Callable[[MLP], Any], error: type[Exception], match: str) -> None:
+def _assert_unchanged_after(call: Callable[[MLP], Any], error: type[Exception], match: str) -> None:
     net = _net()
     net.forward(np.ones((2, 3)))
     before = net.state_dict()
@@ -118,7 +118,7 @@ BAD_CALLS: dict[str, tuple[Callable[[MLP], Any], type[Exception], str]] = {
 @pytest.mark.parametrize("case", list(BAD_CALLS))
 def test_bad_input_raises_a_named_error_and_keeps_the_weights(case: str) -> None:
     call, error, match = BAD_CALLS[case]
-    _unchanged_after(call, error, match)
+    _assert_unchanged_after(call, error, match)
 
 
 def test_backward_before_forward_is_a_clear_error() -> None:
