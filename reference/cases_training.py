@@ -335,7 +335,9 @@ def erratum_descent_sign() -> Outcome:
     params = net.state_dict()
     module = to_torch(net)
     opt = torch.optim.SGD(module.parameters(), lr=0.1)
-    torch.nn.functional.mse_loss(module(torch.from_numpy(_XS)), torch.from_numpy(_YS)).mul(0.5).backward()
+    torch.autograd.backward(
+        torch.nn.functional.mse_loss(module(torch.from_numpy(_XS)), torch.from_numpy(_YS)) * 0.5
+    )
     opt.step()
     expected = {k: v.detach().numpy() for k, v in module.state_dict().items()}
     bound = sgd_step_bound(params, grads, {}, {"lr": 0.1}).params

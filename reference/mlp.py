@@ -57,7 +57,7 @@ def autograd_gradients(net: MLP, x: Array, y: Array, loss: str | Loss) -> Autogr
     y_t = torch.from_numpy(np.asarray(y))
     output = module(x_t)
     value = torch_loss(loss_fn)(output, y_t)
-    value.backward()
+    torch.autograd.backward(value)
     grads = {
         name: p.grad.detach().numpy().copy() for name, p in module.named_parameters() if p.grad is not None
     }
