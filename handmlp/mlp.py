@@ -29,9 +29,9 @@ class MLP:
     """A network of sizes [n_in, h1, …, n_out]: a_l = g_l(a_{l−1}·W_lᵀ + b_l), trained by backpropagation.
 
     activation: one name or Activation for every layer, or a list with one per layer (instances are copied,
-    so layers never share a parameter). bias: one bool, or a list with one per layer (C9's four-parameter
-    chain has a bias on its first layer only). dtype: float32 or float64. seed: for torch's default
-    U(−1/√n_in, 1/√n_in) initialisation.
+    so layers never share a parameter); `activations=` is the same argument. bias: one bool, or a list with
+    one per layer (C9's four-parameter chain has a bias on its first layer only). dtype: float32 or float64.
+    seed: for torch's default U(−1/√n_in, 1/√n_in) initialisation.
     """
 
     def __init__(
@@ -41,10 +41,14 @@ class MLP:
         bias: bool | Sequence[bool] = True,
         dtype: Any = np.float64,
         seed: int | None = 0,
+        *,
+        activations: Sequence[ActivationSpec] | None = None,
     ) -> None:
         self.sizes = _checked_sizes(sizes)
         n_layers = len(self.sizes) - 1
         self.dtype = float_dtype(dtype)
+        if activations is not None:  # the plural spelling, for a list with one per layer
+            activation = activations
         specs = _per_layer("activation", activation, n_layers, (str, Activation))
         has_bias = _per_layer("bias", bias, n_layers, (bool,))
         rng = np.random.default_rng(seed)

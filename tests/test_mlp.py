@@ -125,3 +125,8 @@ def test_smallest_perceptron_gradient_is_minus_error_times_x() -> None:
 def test_repr_names_the_architecture() -> None:
     assert "sizes=[3, 4, 2]" in repr(MLP([3, 4, 2], ["relu", "identity"]))
     assert repr(get_activation("elu", alpha=2.0)) == "ELU(alpha=2.0)"
+
+
+def test_activations_keyword_is_the_same_argument() -> None:
+    net = MLP([2, 3, 1], activations=["relu", "identity"])
+    assert [a.name for a in net.activations] == ["relu", "identity"]
