@@ -20,9 +20,11 @@ Methods.
   |D(h_{k−1}) − D(h_k)|/3, measured on the differences themselves (/3 = 1/(4−1) holds for an error of any
   order ≥ 1 in h, so it stays a bound where f″ jumps and D is only first-order, as x·|x| at 0), plus
   roundoff ulps·u·(|f(x+h)| + |f(x−h)|)/(2h), u the unit roundoff of f's output dtype; the rung with the
-  smallest estimate is used (elementwise: 7 rungs; per element of a gradient: 2; per direction: 3). For a
-  scalar f of an array the roundoff of one value is the larger of ulps·u·|f| and 4× a noise level measured
-  near x (see `_noise`): a loss summed from large terms of both signs rounds like its terms, not its value.
+  smallest estimate is used (elementwise: the first 2 rungs everywhere, all 7 only at the elements where
+  those leave an error well above the textbook optimum's; per element of a gradient: 2; per direction: 3).
+  For a scalar f of an array the roundoff of one value is the larger of ulps·u·|f| and 4× a noise level
+  measured near x (see `_noise`): a loss summed from large terms of both signs rounds like its terms, not
+  its value.
 - "richardson": R = (16·D(h/4) − D(h))/15 cancels the h² term; truncation is estimated from successive R
   (/3 again, rather than the h⁴ term's /255), roundoff carried through the combination; ladder from
   eps^(1/5)·max(1, |x|).
@@ -208,9 +210,13 @@ class _Candidates:
     trunc: F64  # (n,) truncation part of the finest candidate's estimate
     rounding: F64  # (n,) roundoff part of it
     first: int  # the rung of the first candidate
-    err_p: F64  # (K, n) roundoff of each f(x + h_k)
-    err_m: F64  # (K, n) roundoff of each f(x − h_k)
-    cond: F64  # (K, n) the part of it from rounding x: ulps·u·|x·f′|
+    slopes: F64  # (K, n) the central differences D(h_k)
+    xabs: F64 | None  # |x|, when rounding x counts in the roundoff of f
+
+
+def _conditioning(rnd: _Roundoff, xabs: F64 | None, slope: F64) -> F64 | float:
+    """The roundoff of f from rounding x (or an intermediate of it): ulps·u·|x·f′|, f′ ≈ the slope."""
+    return 0.0 if xabs is None else (rnd.ulps * rnd.u) * xabs * np.abs(slope)
 
 
 def _candidates(
@@ -222,12 +228,9 @@ def _candidates(
     computed from a rounded intermediate of x (exp(−x²) rounds x² first) is off by that much, which for an
     ill-conditioned f (|x·f′| ≫ |f|, or f a cancellation such as z·E(αz) + α near 0) exceeds ulps·u·|f|."""
     h2 = hp + hm
-    err_p, err_m = rnd.of(fp), rnd.of(fm)
     with np.errstate(all="ignore"):
         d = (fp - fm) / h2
-        cond = np.zeros_like(d) if xabs is None else (rnd.ulps * rnd.u) * xabs * np.abs(d)
-        err_p, err_m = err_p + cond, err_m + cond
-        rho = (err_p + err_m) / h2
+        rho = (rnd.of(fp) + rnd.of(fm) + 2 * _conditioning(rnd, xabs, d)) / h2
         if method == "richardson":
             r2 = RATIO * RATIO
             rich = (r2 * d[1:] - d[:-1]) / (r2 - 1)
@@ -242,10 +245,7 @@ def _candidates(
             values, trunc, rounding, first = d[1:], np.abs(d[:-1] - d[1:]) / (RATIO - 1), rho[1:], 1
         errors = trunc + rounding
     errors[~(np.isfinite(errors) & np.isfinite(values))] = np.inf
-    return _Candidates(values, errors, trunc[-1], rounding[-1], first, err_p, err_m, cond)
-
-
-BLOCK = 6144  # columns per block: the estimator's temporaries stay small, reused instead of page-faulted
+    return _Candidates(values, errors, trunc[-1], rounding[-1], first, d, xabs)
 
 
 def _estimate(
@@ -253,63 +253,6 @@ def _estimate(
 ) -> _Estimate:
     """From f(x ± h_k) on a ladder of K rungs (arrays of shape (K, n)) the best derivative per element."""
     return _estimate_block(fp, fm, f0, hp, hm, method, rnd, _candidates(fp, fm, hp, hm, method, rnd, xabs))
-
-
-@dataclass
-class _Ladder:
-    """f at x ± h_k for every element (arrays (K, n)); the steps are recomputed block by block."""
-
-    x: Array
-    xp: Array
-    xm: Array
-    fp: F64
-    fm: F64
-
-    def block(self, cols: slice) -> tuple[F64, F64, F64, F64]:
-        hp = (self.xp[:, cols] - self.x[cols]).astype(np.float64, copy=False)
-        hm = (self.x[cols] - self.xm[:, cols]).astype(np.float64, copy=False)
-        return self.fp[:, cols], self.fm[:, cols], hp, hm
-
-
-def _estimate_ladder(
-    lad: _Ladder,
-    f0: F64,
-    method: str,
-    rnd: _Roundoff,
-    cached: list[tuple[tuple[F64, F64, F64, F64], _Candidates]] | None = None,
-) -> _Estimate:
-    """`_estimate` block by block: the temporaries stay small (BLOCK columns), so they are reused from the
-    heap rather than mapped and page-faulted afresh for every operation."""
-    n = f0.size
-    parts = []
-    for i, a in enumerate(range(0, max(n, 1), BLOCK)):
-        cols = slice(a, a + BLOCK)
-        if cached is not None:
-            (fp, fm, hp, hm), c = cached[i]
-        else:
-            fp, fm, hp, hm = lad.block(cols)
-            c = _candidates(fp, fm, hp, hm, method, rnd, np.abs(lad.x[cols]))
-        parts.append(_estimate_block(fp, fm, f0[cols], hp, hm, method, rnd, c))
-    if len(parts) == 1:
-        return parts[0]
-    return _Estimate(*(np.concatenate([getattr(p, name) for p in parts]) for name in _ESTIMATE_FIELDS))
-
-
-def _should_refine(
-    lad: _Ladder, f0: F64, method: str, rnd: _Roundoff, good_rel: float, scale: F64
-) -> tuple[bool, list[tuple[tuple[F64, F64, F64, F64], _Candidates]]]:
-    """Whether a smaller step would still help somewhere: truncation above roundoff, and the estimated error
-    above good_rel·(|f′| + |f|/max(1, |x|)); with the candidates of each block, for reuse."""
-    cached = []
-    refine = False
-    for a in range(0, max(f0.size, 1), BLOCK):
-        cols = slice(a, a + BLOCK)
-        arrays = lad.block(cols)
-        c = _candidates(*arrays, method, rnd, np.abs(lad.x[cols]))
-        cached.append((arrays, c))
-        good = good_rel * (np.abs(c.values[-1]) + np.abs(f0[cols]) / scale[cols])
-        refine = refine or bool(np.any((c.trunc > c.rounding) & (c.trunc + c.rounding > good)))
-    return refine, cached
 
 
 def _estimate_block(
@@ -336,17 +279,26 @@ def _estimate_block(
 
     k, j = c.first, c.first - 1
     with np.errstate(all="ignore"):
-        hp_k, hm_k = pick(hp, k), pick(hm, k)
-        right, left = (pick(fp, k) - f0) / hp_k, (f0 - pick(fm, k)) / hm_k
+        right, left = (pick(fp, k) - f0) / pick(hp, k), (f0 - pick(fm, k)) / pick(hm, k)
         right_prev, left_prev = (pick(fp, j) - f0) / pick(hp, j), (f0 - pick(fm, j)) / pick(hm, j)
-        f0_err = rnd.of(f0) + pick(c.cond, k)
-        side_rho = (pick(c.err_p, k) + 2 * f0_err + pick(c.err_m, k)) / np.minimum(hp_k, hm_k)
         s_now, s_prev = right - left, right_prev - left_prev
-        # A kink: a one-sided disagreement well above roundoff that does not shrink with the step.
-        kink = (np.abs(s_now) > KINK_NOISE_FACTOR * side_rho) & (np.abs(s_now) > 0.5 * np.abs(s_prev))
-        kink &= np.sign(s_now) == np.sign(s_prev)
-        side_err = side_rho + np.abs(right - right_prev) + np.abs(left - left_prev)
-        curvature = 2.0 * np.abs(s_now) / (hp_k + hm_k)
+        curvature = 2.0 * np.abs(s_now) / (pick(hp, k) + pick(hm, k))
+        # A kink: a one-sided disagreement that does not shrink with the step (a smooth f's shrinks 4× per
+        # rung) and stands well above roundoff. Roundoff is worked out only where the first holds.
+        steady = np.flatnonzero((np.abs(s_now) > 0.5 * np.abs(s_prev)) & (np.sign(s_now) == np.sign(s_prev)))
+        kink = np.zeros(n, dtype=bool)
+        side_err = np.full(n, np.nan)  # the one-sided derivatives' error, needed only where kink may be
+        if steady.size:
+            hp_k, hm_k = pick(hp, k)[steady], pick(hm, k)[steady]
+            xabs = None if c.xabs is None else c.xabs[steady]
+            cond = _conditioning(rnd, xabs, pick(c.slopes, k)[steady])
+            f0_err = rnd.of(f0[steady]) + cond
+            fp_err, fm_err = rnd.of(pick(fp, k)[steady]) + cond, rnd.of(pick(fm, k)[steady]) + cond
+            side_rho = (fp_err + 2 * f0_err + fm_err) / np.minimum(hp_k, hm_k)
+            kink[steady] = np.abs(s_now[steady]) > KINK_NOISE_FACTOR * side_rho
+            side_err[steady] = (
+                side_rho + np.abs(right - right_prev)[steady] + np.abs(left - left_prev)[steady]
+            )
     return _Estimate(value, error, left, right, side_err, kink, curvature)
 
 
@@ -362,23 +314,6 @@ def _exact_steps(x: Array, steps: list[float], scale: F64) -> tuple[Array, Array
     hp = (xp - x).astype(np.float64, copy=False)
     hm = np.subtract(x, xm, out=h).astype(np.float64, copy=False)
     return xp, xm, hp, hm
-
-
-def _stacked_ladder(
-    f: Callable[[Array], Any], flat: Array, shape: tuple[int, ...], steps: list[float], scale: F64
-) -> _Ladder:
-    """f(x ± h_k) for the given rungs in one call of f on a stack (2K, *shape) of x's dtype."""
-    k = len(steps)
-    h = (np.asarray(steps)[:, None] * scale[None, :]).astype(flat.dtype, copy=False)
-    stack = np.empty((2 * k, flat.size), dtype=flat.dtype)
-    np.add(flat, h, out=stack[:k])
-    np.subtract(flat, h, out=stack[k:])
-    both = np.asarray(f(stack.reshape((2 * k, *shape)))).astype(np.float64, copy=False).reshape(2 * k, -1)
-    return _Ladder(flat, stack[:k], stack[k:], both[:k], both[k:])
-
-
-def _ladder_arrays(lad: _Ladder) -> tuple[Array, Array, F64, F64]:
-    return lad.xp, lad.xm, lad.fp, lad.fm
 
 
 def _scale(x: Array) -> Array:
@@ -528,6 +463,46 @@ class _Elementwise:
     n_evaluations: int
 
 
+def _values(f: Callable[[Array], Any], z: Array) -> Array:
+    """f(z), which must have z's shape (f is elementwise)."""
+    out = np.asarray(f(z))
+    if out.shape != z.shape:
+        raise ValueError(f"f: expected an elementwise function returning shape {z.shape}, got {out.shape}")
+    return out
+
+
+def _on_rows(f: Callable[[Array], Any], points: Array, shape: tuple[int, ...]) -> F64:
+    """f at each row of points (K, n), one call of f per row on an array of the given shape, as float64."""
+    out = np.empty(points.shape)
+    for k, row in enumerate(points):
+        out[k] = _values(f, row.reshape(shape)).reshape(-1)
+    return out
+
+
+def _on_subset(
+    f: Callable[[Array], Any], points: Array, flat: Array, idx: Array, shape: tuple[int, ...]
+) -> F64:
+    """f at points (K, m) that perturb only the elements idx of x, as float64.
+
+    f is called on the m points alone, shaped (m′, 1, …, 1) with m′ (≥ m, padded by repeating a point) equal
+    to neither 1 nor any length in x's shape: an f that broadcasts against arrays of x's shape (a per-unit
+    parameter, a mask) then raises or returns a different shape, rather than silently pairing an element with
+    another element's parameter, and is called on whole copies of x instead (the same values, n per point).
+    """
+    m = idx.size
+    pad = m
+    while pad == 1 or pad in shape:
+        pad += 1
+    small = np.concatenate([points, np.repeat(points[:, :1], pad - m, axis=1)], axis=1)
+    sub_shape = (pad,) + (1,) * (len(shape) - 1)
+    try:
+        return _on_rows(f, small, sub_shape)[:, :m]
+    except Exception:  # f needs x's shape: evaluate on whole copies of x
+        whole = np.repeat(flat[None, :], points.shape[0], axis=0)
+        whole[:, idx] = points
+        return _on_rows(f, whole, shape)[:, idx]
+
+
 def _elementwise(
     f: Callable[[Array], Any], arr: Array, method: str, levels: int, ulps: float
 ) -> _Elementwise:
@@ -536,31 +511,43 @@ def _elementwise(
         raise ValueError(f"levels: expected at least 3, got {levels}")
     shape = arr.shape
     flat = arr.reshape(-1)
-    f0_raw = np.asarray(f(arr))
-    if f0_raw.shape != shape:
-        raise ValueError(f"f: expected an elementwise function returning shape {shape}, got {f0_raw.shape}")
+    f0_raw = _values(f, arr)
     u_f = _unit_roundoff(f0_raw.dtype) if f0_raw.dtype.kind == "f" else _unit_roundoff(arr.dtype)
     f0 = f0_raw.reshape(-1).astype(np.float64)
     scale = _scale(flat)
+    xabs = np.abs(flat.astype(np.float64))
     eps = float(np.finfo(arr.dtype).eps)
     ladder_method = "richardson" if method == "richardson" else "central"
     steps = _ladder(ladder_method, levels, eps)
     rnd = _Roundoff(u_f, ulps)
     first = 3 if ladder_method == "richardson" else 2  # the rungs that give one candidate
-    lad = _stacked_ladder(f, flat, shape, steps[:first], scale)
+    xp, xm, hp, hm = _exact_steps(flat, steps[:first], scale)
+    fp, fm = _on_rows(f, xp, shape), _on_rows(f, xm, shape)
+    c = _candidates(fp, fm, hp, hm, ladder_method, rnd, xabs)
+    est = _estimate_block(fp, fm, f0, hp, hm, ladder_method, rnd, c)
     n_eval = 2 * first + 1
-    # Go down the ladder only where a smaller step would still help (truncation above roundoff) and the
-    # estimated error is well above (REFINE_FACTOR×) what the textbook step gives a function varying on the
-    # scale max(1, |x|): eps^(2/3) relative for central, eps^(4/5) for Richardson.
-    good_rel = REFINE_FACTOR * eps ** (0.8 if ladder_method == "richardson" else 2.0 / 3.0)
-    refine, cached = _should_refine(lad, f0, ladder_method, rnd, good_rel, scale)
-    if levels > first and refine:
-        more = _stacked_ladder(f, flat, shape, steps[first:], scale)
-        lad = _Ladder(
-            flat, *(np.concatenate([a, b]) for a, b in zip(_ladder_arrays(lad), _ladder_arrays(more)))
+    # Go down the ladder only at the elements where a smaller step would still help (truncation above
+    # roundoff) and the estimated error is well above (REFINE_FACTOR×) what the textbook step gives a function
+    # varying on the scale max(1, |x|): eps^(2/3) relative for central, eps^(4/5) for Richardson.
+    good = REFINE_FACTOR * eps ** (0.8 if ladder_method == "richardson" else 2.0 / 3.0)
+    with np.errstate(all="ignore"):
+        good_enough = c.trunc + c.rounding <= good * (np.abs(c.values[-1]) + np.abs(f0) / scale)
+    idx = np.flatnonzero((c.trunc > c.rounding) & ~good_enough)
+    if levels > first and idx.size:
+        sxp, sxm, shp, shm = _exact_steps(flat[idx], steps[first:], scale[idx])
+        sub = _estimate(
+            np.concatenate([fp[:, idx], _on_subset(f, sxp, flat, idx, shape)]),
+            np.concatenate([fm[:, idx], _on_subset(f, sxm, flat, idx, shape)]),
+            f0[idx],
+            np.concatenate([hp[:, idx], shp]),
+            np.concatenate([hm[:, idx], shm]),
+            ladder_method,
+            rnd,
+            xabs[idx],
         )
+        for name in _ESTIMATE_FIELDS:
+            getattr(est, name)[idx] = getattr(sub, name)
         n_eval = 2 * levels + 1
-    est = _estimate_ladder(lad, f0, ladder_method, rnd, None if n_eval > 2 * first + 1 else cached)
     if method != "complex":
         return _Elementwise(est.value, est.error, est, f0, scale, n_eval)
 
@@ -603,9 +590,13 @@ def check_elementwise(
 ) -> GradcheckResult:
     """Check df = f′ elementwise at every element of x against finite differences of f (C15).
 
-    f must be elementwise (f(x)[i] depends on x[i] only) and broadcast over a leading axis: it is called once
-    on x and once on a stack of shape (2·levels, *x.shape) holding every perturbed point, so the cost is
-    2·levels + 1 evaluations per element in 2 calls (3 for "complex") whatever the size.
+    f must be elementwise (f(x)[i] depends on x[i] only). It is called on arrays of x's shape: once at x and
+    twice per rung of the ladder at x ± h (5 calls for "central", 7 for "richardson", +1 for "complex"),
+    whatever the size. The elements whose estimated error is still well above the textbook optimum's (x³
+    near 0, where f′ vanishes) go down the rest of the ladder: f is called on those points alone, shaped
+    (m, 1, …, 1), or on whole copies of x when f does not accept that shape (it broadcasts against a
+    per-unit parameter, say). `n_evaluations` is the most evaluations any one element took: 2·levels + 1 at
+    most.
     """
     arr = _check_args(method, "full", x)
     claimed_raw = np.asarray(df(arr))

@@ -160,6 +160,57 @@ def test_assert_elementwise_message_names_index_values_error_and_bound() -> None
     assert f"{np.cos(x[3, 4]):.10g}"[:10] in msg
 
 
+# --- where and how f is evaluated ------------------------------------------------------------------------
+
+
+def cube(z: Any) -> Any:
+    return z**3
+
+
+def test_each_element_gets_the_estimate_it_would_get_alone() -> None:
+    # x³ near 0 (f′ → 0) needs the whole ladder, elsewhere two rungs suffice; going down the ladder only where
+    # needed means an element's estimate does not depend on which other elements are checked with it.
+    x = np.concatenate([np.linspace(-3, 3, 301), [1e-3, -2e-5, 0.0]])
+    value, error = elementwise_derivative(cube, x)
+    alone = [elementwise_derivative(cube, x[i : i + 1]) for i in range(x.size)]
+    assert np.array_equal(value, [v[0] for v, _ in alone])
+    assert np.array_equal(error, [e[0] for _, e in alone])
+    assert check_elementwise(cube, lambda z: 3 * z**2, x).n_evaluations == 15  # some went down the ladder
+    assert check_elementwise(np.sin, np.cos, x[:301]).n_evaluations == 5  # none needed to
+
+
+def test_f_is_called_a_fixed_number_of_times_on_arrays_of_x_shape() -> None:
+    x = np.linspace(-3, 3, 2000).reshape(40, 50)
+    shapes: list[tuple[int, ...]] = []
+
+    def sin(z: np.ndarray) -> np.ndarray:
+        shapes.append(z.shape)
+        return np.sin(z)
+
+    assert check_elementwise(sin, np.cos, x).passed
+    assert shapes == [x.shape] * 5  # f(x), then f(x ± h) on two rungs: no stack, no broadcasting asked of f
+
+
+def test_an_f_that_accepts_only_x_shape_is_evaluated_on_whole_copies_where_the_ladder_goes_on() -> None:
+    x = np.linspace(-1, 1, 201)  # x³ goes down the ladder near 0
+    rigid = lambda z: z.reshape(201) ** 3  # noqa: E731  (fails on any other size)
+    assert np.array_equal(elementwise_derivative(rigid, x)[0], elementwise_derivative(cube, x)[0])
+
+
+def test_a_per_row_parameter_is_never_paired_with_another_elements_row() -> None:
+    # The 4 elements near 0 (which go down the ladder) are as many as the rows but not one per row: were f
+    # called on them shaped (4, 1), α (4, 1) would broadcast silently, pairing each with the wrong row.
+    alpha = np.array([[1.0], [2.0], [3.0], [4.0]])
+    x = np.full((4, 2), 2.0)
+    x[0, 0], x[0, 1], x[1, 0], x[2, 1] = 1e-3, -1e-3, 2e-3, 3e-3
+    f = lambda z: alpha * z**3  # noqa: E731
+    value, error = elementwise_derivative(f, x)
+    exact = 3 * alpha * x**2
+    assert np.all(np.abs(value - exact) <= 2 * error)
+    assert_elementwise(f, lambda z: 3 * alpha * z**2, x)
+    assert not check_elementwise(f, lambda z: 3 * alpha[::-1] * z**2, x).passed
+
+
 # --- kinks ----------------------------------------------------------------------------------------------
 
 
