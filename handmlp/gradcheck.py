@@ -219,6 +219,11 @@ def _conditioning(rnd: _Roundoff, xabs: F64 | None, slope: F64) -> F64 | float:
     return 0.0 if xabs is None else (rnd.ulps * rnd.u) * xabs * np.abs(slope)
 
 
+def _slope_roundoff(fp: F64, fm: F64, h2: F64, d: F64, rnd: _Roundoff, xabs: F64 | None) -> F64:
+    """The roundoff of the central difference d = (f(x+h) − f(x−h))/2h: the two values' errors over 2h."""
+    return (rnd.of(fp) + rnd.of(fm) + 2 * _conditioning(rnd, xabs, d)) / h2
+
+
 def _candidates(
     fp: F64, fm: F64, hp: F64, hm: F64, method: str, rnd: _Roundoff, xabs: F64 | None = None
 ) -> _Candidates:
@@ -230,9 +235,9 @@ def _candidates(
     h2 = hp + hm
     with np.errstate(all="ignore"):
         d = (fp - fm) / h2
-        rho = (rnd.of(fp) + rnd.of(fm) + 2 * _conditioning(rnd, xabs, d)) / h2
         if method == "richardson":
             r2 = RATIO * RATIO
+            rho = _slope_roundoff(fp, fm, h2, d, rnd, xabs)
             rich = (r2 * d[1:] - d[:-1]) / (r2 - 1)
             rich_rho = (r2 * rho[1:] + rho[:-1]) / (r2 - 1)
             values, trunc, rounding, first = (
@@ -241,8 +246,9 @@ def _candidates(
                 rich_rho[1:],
                 2,
             )
-        else:
-            values, trunc, rounding, first = d[1:], np.abs(d[:-1] - d[1:]) / (RATIO - 1), rho[1:], 1
+        else:  # every rung but the first gives a candidate
+            rounding = _slope_roundoff(fp[1:], fm[1:], h2[1:], d[1:], rnd, xabs)
+            values, trunc, first = d[1:], np.abs(d[:-1] - d[1:]) / (RATIO - 1), 1
         errors = trunc + rounding
     errors[~(np.isfinite(errors) & np.isfinite(values))] = np.inf
     return _Candidates(values, errors, trunc[-1], rounding[-1], first, d, xabs)
@@ -252,19 +258,19 @@ def _estimate(
     fp: F64, fm: F64, f0: F64, hp: F64, hm: F64, method: str, rnd: _Roundoff, xabs: F64 | None = None
 ) -> _Estimate:
     """From f(x ± h_k) on a ladder of K rungs (arrays of shape (K, n)) the best derivative per element."""
-    return _estimate_block(fp, fm, f0, hp, hm, method, rnd, _candidates(fp, fm, hp, hm, method, rnd, xabs))
+    return _estimate_from(fp, fm, f0, hp, hm, method, rnd, _candidates(fp, fm, hp, hm, method, rnd, xabs))
 
 
-def _estimate_block(
+def _estimate_from(
     fp: F64, fm: F64, f0: F64, hp: F64, hm: F64, method: str, rnd: _Roundoff, c: _Candidates | None = None
 ) -> _Estimate:
-    """`_estimate` on one block of columns (with its candidates when already computed)."""
+    """`_estimate` from the candidates when they are already computed."""
     c = _candidates(fp, fm, hp, hm, method, rnd) if c is None else c
     n = c.values.shape[1]
-    best = np.argmin(c.errors, axis=0) if c.values.shape[0] > 1 else np.zeros(n, dtype=np.intp)
+    best = np.argmin(c.errors, axis=0) if c.values.shape[0] > 1 and n else np.zeros(1, dtype=np.intp)
     pick: Callable[[F64, int], F64]
-    if n == 0 or np.all(best == best[0]):  # one rung for all: plain slices
-        b0 = int(best[0]) if n else 0
+    if best.size == 1 or np.all(best == best[0]):  # one rung for all: plain slices
+        b0 = int(best[0])
         value, error = c.values[b0], c.errors[b0]
 
         def pick(a: F64, rung: int) -> F64:
@@ -279,13 +285,15 @@ def _estimate_block(
 
     k, j = c.first, c.first - 1
     with np.errstate(all="ignore"):
-        right, left = (pick(fp, k) - f0) / pick(hp, k), (f0 - pick(fm, k)) / pick(hm, k)
-        right_prev, left_prev = (pick(fp, j) - f0) / pick(hp, j), (f0 - pick(fm, j)) / pick(hm, j)
-        s_now, s_prev = right - left, right_prev - left_prev
+        right, left = _one_sided(pick(fp, k), pick(fm, k), f0, pick(hp, k), pick(hm, k))
+        s_now = right - left
+        s_prev = np.subtract(*_one_sided(pick(fp, j), pick(fm, j), f0, pick(hp, j), pick(hm, j)))
         curvature = 2.0 * np.abs(s_now) / (pick(hp, k) + pick(hm, k))
         # A kink: a one-sided disagreement that does not shrink with the step (a smooth f's shrinks 4× per
-        # rung) and stands well above roundoff. Roundoff is worked out only where the first holds.
-        steady = np.flatnonzero((np.abs(s_now) > 0.5 * np.abs(s_prev)) & (np.sign(s_now) == np.sign(s_prev)))
+        # rung: the ratio is ¼; here it keeps its sign and at least half its size) and stands well above
+        # roundoff. Roundoff is worked out only where the first holds.
+        steady = np.flatnonzero(s_now / s_prev > 0.5)
+        del s_prev
         kink = np.zeros(n, dtype=bool)
         side_err = np.full(n, np.nan)  # the one-sided derivatives' error, needed only where kink may be
         if steady.size:
@@ -296,10 +304,23 @@ def _estimate_block(
             fp_err, fm_err = rnd.of(pick(fp, k)[steady]) + cond, rnd.of(pick(fm, k)[steady]) + cond
             side_rho = (fp_err + 2 * f0_err + fm_err) / np.minimum(hp_k, hm_k)
             kink[steady] = np.abs(s_now[steady]) > KINK_NOISE_FACTOR * side_rho
+            at_j = (
+                pick(fp, j)[steady],
+                pick(fm, j)[steady],
+                f0[steady],
+                pick(hp, j)[steady],
+                pick(hm, j)[steady],
+            )
+            right_prev, left_prev = _one_sided(*at_j)
             side_err[steady] = (
-                side_rho + np.abs(right - right_prev)[steady] + np.abs(left - left_prev)[steady]
+                side_rho + np.abs(right[steady] - right_prev) + np.abs(left[steady] - left_prev)
             )
     return _Estimate(value, error, left, right, side_err, kink, curvature)
+
+
+def _one_sided(fp: F64, fm: F64, f0: F64, hp: F64, hm: F64) -> tuple[F64, F64]:
+    """The right and left differences (f(x+h) − f(x))/h and (f(x) − f(x−h))/h (C15 from either side)."""
+    return (fp - f0) / hp, (f0 - fm) / hm
 
 
 def _exact_steps(x: Array, steps: list[float], scale: F64) -> tuple[Array, Array, Array, Array]:
@@ -503,6 +524,32 @@ def _on_subset(
         return _on_rows(f, whole, shape)[:, idx]
 
 
+def _rung_values(
+    f: Callable[[Array], Any],
+    flat: Array,
+    shape: tuple[int, ...],
+    steps: list[float],
+    scale: F64,
+    idx: Array | None = None,
+) -> tuple[F64, F64, F64, F64]:
+    """f(x ± h_k) and the exact steps, arrays (K, n) in float64, at every element or at the elements idx."""
+    if idx is None:
+        xp, xm, hp, hm = _exact_steps(flat, steps, scale)
+        return _on_rows(f, xp, shape), _on_rows(f, xm, shape), hp, hm
+    xp, xm, hp, hm = _exact_steps(flat[idx], steps, scale[idx])
+    return _on_subset(f, xp, flat, idx, shape), _on_subset(f, xm, flat, idx, shape), hp, hm
+
+
+def _needs_more_rungs(c: _Candidates, f0: F64, scale: F64, method: str, eps: float) -> Array:
+    """The elements where a smaller step would still help (truncation above roundoff) and the estimated
+    error is well above (REFINE_FACTOR×) what the textbook step gives a function varying on the scale
+    max(1, |x|): eps^(2/3) relative for central, eps^(4/5) for Richardson."""
+    good = REFINE_FACTOR * eps ** (0.8 if method == "richardson" else 2.0 / 3.0)
+    with np.errstate(all="ignore"):
+        good_enough = c.trunc + c.rounding <= good * (np.abs(c.values[-1]) + np.abs(f0) / scale)
+    return np.flatnonzero((c.trunc > c.rounding) & ~good_enough)
+
+
 def _elementwise(
     f: Callable[[Array], Any], arr: Array, method: str, levels: int, ulps: float
 ) -> _Elementwise:
@@ -513,7 +560,7 @@ def _elementwise(
     flat = arr.reshape(-1)
     f0_raw = _values(f, arr)
     u_f = _unit_roundoff(f0_raw.dtype) if f0_raw.dtype.kind == "f" else _unit_roundoff(arr.dtype)
-    f0 = f0_raw.reshape(-1).astype(np.float64)
+    f0 = f0_raw.reshape(-1).astype(np.float64, copy=False)
     scale = _scale(flat)
     xabs = np.abs(flat.astype(np.float64))
     eps = float(np.finfo(arr.dtype).eps)
@@ -521,30 +568,15 @@ def _elementwise(
     steps = _ladder(ladder_method, levels, eps)
     rnd = _Roundoff(u_f, ulps)
     first = 3 if ladder_method == "richardson" else 2  # the rungs that give one candidate
-    xp, xm, hp, hm = _exact_steps(flat, steps[:first], scale)
-    fp, fm = _on_rows(f, xp, shape), _on_rows(f, xm, shape)
+    fp, fm, hp, hm = _rung_values(f, flat, shape, steps[:first], scale)
     c = _candidates(fp, fm, hp, hm, ladder_method, rnd, xabs)
-    est = _estimate_block(fp, fm, f0, hp, hm, ladder_method, rnd, c)
+    est = _estimate_from(fp, fm, f0, hp, hm, ladder_method, rnd, c)
     n_eval = 2 * first + 1
-    # Go down the ladder only at the elements where a smaller step would still help (truncation above
-    # roundoff) and the estimated error is well above (REFINE_FACTOR×) what the textbook step gives a function
-    # varying on the scale max(1, |x|): eps^(2/3) relative for central, eps^(4/5) for Richardson.
-    good = REFINE_FACTOR * eps ** (0.8 if ladder_method == "richardson" else 2.0 / 3.0)
-    with np.errstate(all="ignore"):
-        good_enough = c.trunc + c.rounding <= good * (np.abs(c.values[-1]) + np.abs(f0) / scale)
-    idx = np.flatnonzero((c.trunc > c.rounding) & ~good_enough)
+    idx = _needs_more_rungs(c, f0, scale, ladder_method, eps)
     if levels > first and idx.size:
-        sxp, sxm, shp, shm = _exact_steps(flat[idx], steps[first:], scale[idx])
-        sub = _estimate(
-            np.concatenate([fp[:, idx], _on_subset(f, sxp, flat, idx, shape)]),
-            np.concatenate([fm[:, idx], _on_subset(f, sxm, flat, idx, shape)]),
-            f0[idx],
-            np.concatenate([hp[:, idx], shp]),
-            np.concatenate([hm[:, idx], shm]),
-            ladder_method,
-            rnd,
-            xabs[idx],
-        )
+        more = _rung_values(f, flat, shape, steps[first:], scale, idx)
+        fp, fm, hp, hm = (np.concatenate([a[:, idx], b]) for a, b in zip((fp, fm, hp, hm), more))
+        sub = _estimate(fp, fm, f0[idx], hp, hm, ladder_method, rnd, xabs[idx])
         for name in _ESTIMATE_FIELDS:
             getattr(est, name)[idx] = getattr(sub, name)
         n_eval = 2 * levels + 1
@@ -602,7 +634,7 @@ def check_elementwise(
     claimed_raw = np.asarray(df(arr))
     if claimed_raw.shape != arr.shape:
         raise ValueError(f"df: expected an array of shape {arr.shape}, got {claimed_raw.shape}")
-    claimed = claimed_raw.reshape(-1).astype(np.float64)
+    claimed = claimed_raw.reshape(-1).astype(np.float64, copy=False)
     u_c = _unit_roundoff(claimed_raw.dtype) if claimed_raw.dtype.kind == "f" else _unit_roundoff(arr.dtype)
     num = _elementwise(f, arr, method, levels, ulps)
     xcurv = np.abs(arr.reshape(-1).astype(np.float64)) * num.est.curvature
