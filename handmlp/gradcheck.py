@@ -292,7 +292,7 @@ def _estimate_from(
         # A kink: a one-sided disagreement that does not shrink with the step (a smooth f's shrinks 4× per
         # rung: the ratio is ¼; here it keeps its sign and at least half its size) and stands well above
         # roundoff. Roundoff is worked out only where the first holds.
-        steady = np.flatnonzero(s_now / s_prev > 0.5)
+        steady = np.flatnonzero((s_prev != 0) & (s_now / s_prev > 0.5))
         del s_prev
         kink = np.zeros(n, dtype=bool)
         side_err = np.full(n, np.nan)  # the one-sided derivatives' error, needed only where kink may be
@@ -501,43 +501,63 @@ def _on_rows(f: Callable[[Array], Any], points: Array, shape: tuple[int, ...]) -
 
 
 def _on_subset(
-    f: Callable[[Array], Any], points: Array, flat: Array, idx: Array, shape: tuple[int, ...]
+    f: Callable[[Array], Any],
+    points: Array,
+    flat: Array,
+    idx: Array,
+    shape: tuple[int, ...],
+    known: F64,
+    rnd: _Roundoff,
 ) -> F64:
-    """f at points (K, m) that perturb only the elements idx of x, as float64.
+    """f at points (K, m) that perturb only the elements idx of x, as float64; points[0] are points where f's
+    values on the whole of x are `known`.
 
-    f is called on the m points alone, shaped (m′, 1, …, 1) with m′ (≥ m, padded by repeating a point) equal
-    to neither 1 nor any length in x's shape: an f that broadcasts against arrays of x's shape (a per-unit
-    parameter, a mask) then raises or returns a different shape, rather than silently pairing an element with
-    another element's parameter, and is called on whole copies of x instead (the same values, n per point).
+    f is called on the m points alone, shaped (m, 1, …, 1), if it reproduces `known` there: otherwise (it
+    raises, returns another shape, or depends on more than its element's value, such as a per-unit parameter
+    or a mask drawn for z.shape) on whole copies of x, n values per point.
     """
-    m = idx.size
-    pad = m
-    while pad == 1 or pad in shape:
-        pad += 1
-    small = np.concatenate([points, np.repeat(points[:, :1], pad - m, axis=1)], axis=1)
-    sub_shape = (pad,) + (1,) * (len(shape) - 1)
     try:
-        return _on_rows(f, small, sub_shape)[:, :m]
-    except Exception:  # f needs x's shape: evaluate on whole copies of x
-        whole = np.repeat(flat[None, :], points.shape[0], axis=0)
-        whole[:, idx] = points
-        return _on_rows(f, whole, shape)[:, idx]
+        values = _on_rows(f, points, (idx.size,) + (1,) * (len(shape) - 1))
+    except Exception:  # f needs x's shape
+        values = None
+    if values is not None and _reproduces(values[0], known, rnd):
+        return values
+    whole = np.repeat(flat[None, :], points.shape[0], axis=0)
+    whole[:, idx] = points
+    return _on_rows(f, whole, shape)[:, idx]
+
+
+def _reproduces(values: F64, known: F64, rnd: _Roundoff) -> bool:
+    """Whether two evaluations of f agree to its assumed accuracy (equal, both NaN, or within ulps·u·|f|)."""
+    with np.errstate(invalid="ignore"):
+        close = (values == known) | (np.abs(values - known) <= rnd.of(values) + rnd.of(known))
+    return bool(np.all(close | (np.isnan(values) & np.isnan(known))))
 
 
 def _rung_values(
+    f: Callable[[Array], Any], flat: Array, shape: tuple[int, ...], steps: list[float], scale: F64
+) -> tuple[F64, F64, F64, F64]:
+    """f(x ± h_k) and the exact steps (x + h) − x, x − (x − h): arrays (K, n) in float64."""
+    xp, xm, hp, hm = _exact_steps(flat, steps, scale)
+    return _on_rows(f, xp, shape), _on_rows(f, xm, shape), hp, hm
+
+
+def _subset_rung_values(
     f: Callable[[Array], Any],
     flat: Array,
     shape: tuple[int, ...],
     steps: list[float],
     scale: F64,
-    idx: Array | None = None,
+    idx: Array,
+    known: tuple[F64, F64],
+    rnd: _Roundoff,
 ) -> tuple[F64, F64, F64, F64]:
-    """f(x ± h_k) and the exact steps, arrays (K, n) in float64, at every element or at the elements idx."""
-    if idx is None:
-        xp, xm, hp, hm = _exact_steps(flat, steps, scale)
-        return _on_rows(f, xp, shape), _on_rows(f, xm, shape), hp, hm
+    """`_rung_values` at the elements idx only; steps[0] is a rung already evaluated on the whole of x, where
+    `known` holds f(x + h) and f(x − h) at those elements."""
     xp, xm, hp, hm = _exact_steps(flat[idx], steps, scale[idx])
-    return _on_subset(f, xp, flat, idx, shape), _on_subset(f, xm, flat, idx, shape), hp, hm
+    fp = _on_subset(f, xp, flat, idx, shape, known[0], rnd)
+    fm = _on_subset(f, xm, flat, idx, shape, known[1], rnd)
+    return fp, fm, hp, hm
 
 
 def _needs_more_rungs(c: _Candidates, f0: F64, scale: F64, method: str, eps: float) -> Array:
@@ -574,8 +594,9 @@ def _elementwise(
     n_eval = 2 * first + 1
     idx = _needs_more_rungs(c, f0, scale, ladder_method, eps)
     if levels > first and idx.size:
-        more = _rung_values(f, flat, shape, steps[first:], scale, idx)
-        fp, fm, hp, hm = (np.concatenate([a[:, idx], b]) for a, b in zip((fp, fm, hp, hm), more))
+        known = (fp[first - 1, idx], fm[first - 1, idx])
+        more = _subset_rung_values(f, flat, shape, steps[first - 1 :], scale, idx, known, rnd)
+        fp, fm, hp, hm = (np.concatenate([a[: first - 1, idx], b]) for a, b in zip((fp, fm, hp, hm), more))
         sub = _estimate(fp, fm, f0[idx], hp, hm, ladder_method, rnd, xabs[idx])
         for name in _ESTIMATE_FIELDS:
             getattr(est, name)[idx] = getattr(sub, name)
@@ -625,10 +646,11 @@ def check_elementwise(
     f must be elementwise (f(x)[i] depends on x[i] only). It is called on arrays of x's shape: once at x and
     twice per rung of the ladder at x ± h (5 calls for "central", 7 for "richardson", +1 for "complex"),
     whatever the size. The elements whose estimated error is still well above the textbook optimum's (x³
-    near 0, where f′ vanishes) go down the rest of the ladder: f is called on those points alone, shaped
-    (m, 1, …, 1), or on whole copies of x when f does not accept that shape (it broadcasts against a
-    per-unit parameter, say). `n_evaluations` is the most evaluations any one element took: 2·levels + 1 at
-    most.
+    near 0, where f′ vanishes) go down the rest of the ladder: f is called on those m points alone, shaped
+    (m, 1, …, 1), provided it reproduces there its values on the whole of x at the last rung already
+    computed; otherwise (it refuses that shape, or depends on more than its element's value: a per-unit
+    parameter, a mask drawn for z.shape) on whole copies of x. `n_evaluations` is the most evaluations any
+    one element took: at most 2·levels + 1, and one more for "complex".
     """
     arr = _check_args(method, "full", x)
     claimed_raw = np.asarray(df(arr))

@@ -198,8 +198,9 @@ def test_an_f_that_accepts_only_x_shape_is_evaluated_on_whole_copies_where_the_l
 
 
 def test_a_per_row_parameter_is_never_paired_with_another_elements_row() -> None:
-    # The 4 elements near 0 (which go down the ladder) are as many as the rows but not one per row: were f
-    # called on them shaped (4, 1), α (4, 1) would broadcast silently, pairing each with the wrong row.
+    # The 4 elements near 0 (which go down the ladder) are as many as the rows but not one per row: f called
+    # on them alone, shaped (4, 1), broadcasts α (4, 1) without complaint, pairing each with the wrong row.
+    # It then does not reproduce its values on the whole of x, so it is evaluated on whole copies.
     alpha = np.array([[1.0], [2.0], [3.0], [4.0]])
     x = np.full((4, 2), 2.0)
     x[0, 0], x[0, 1], x[1, 0], x[2, 1] = 1e-3, -1e-3, 2e-3, 3e-3
@@ -209,6 +210,17 @@ def test_a_per_row_parameter_is_never_paired_with_another_elements_row() -> None
     assert np.all(np.abs(value - exact) <= 2 * error)
     assert_elementwise(f, lambda z: 3 * alpha * z**2, x)
     assert not check_elementwise(f, lambda z: 3 * alpha[::-1] * z**2, x).passed
+
+
+def test_a_parameter_built_from_z_shape_is_evaluated_on_whole_copies() -> None:
+    # f reads its parameter off z.shape: on the elements alone it runs without complaint but with another
+    # parameter. That it no longer reproduces its values on the whole of x sends it to whole copies.
+    f = lambda z: z**3 * np.linspace(1, 2, z.shape[-1])  # noqa: E731
+    x = np.array([[1e-3, -2e-3, 3e-3, 1e-3], [2e-3, -1e-3, 1e-3, 2e-3]])
+    result = assert_elementwise(f, lambda z: 3 * z**2 * np.linspace(1, 2, z.shape[-1]), x)
+    assert result.kinks == [] and result.n_evaluations == 15
+    wrong = check_elementwise(f, lambda z: 3 * z**2, x)
+    assert not wrong.passed and wrong.n_failed == 6 and wrong.kinks == []
 
 
 # --- kinks ----------------------------------------------------------------------------------------------
