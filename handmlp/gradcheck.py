@@ -42,6 +42,9 @@ Bounds. An element passes when |numerical − claimed| ≤ 2·(estimated error o
 ulps·u_c·(|claimed| + |f(x)|/max(1, |x|)), u_c the unit roundoff of the claimed value's dtype: no constant
 tolerance. `ulps` (default 8) is the assumed accuracy of f and of the claimed derivative in units of
 roundoff, relative to those magnitudes; a claimed derivative computed with cancellation may need more.
+The bound must be finite: an infinite claimed value fails unless the numerical one is the same infinity, and
+where f overflows within a step of x (exp at 709.78) the numerical derivative is infinite and the element
+fails, since nothing claimed there can be vouched for.
 
 Kinks. With S_k = F_k − B_k the difference of the right and left one-sided differences at step h_k, a smooth
 f gives S_k ≈ h_k·f″ (shrinking 4× per rung); a kink within h of x gives S ≈ the jump in the derivative, the
@@ -356,8 +359,15 @@ def _compare(
     with np.errstate(all="ignore"):
         err = np.abs(est_value - claimed)
         bound = BOUND_SAFETY * est_error + ulps * u_c * (np.abs(claimed) + np.abs(f0) / scale + xcurv)
-    err = np.where(np.isnan(err), np.inf, err)
+    err[est_value == claimed] = 0.0  # equal infinities agree (their difference is NaN)
+    err[np.isnan(err)] = np.inf  # any other NaN is as far off as can be
     return err, bound
+
+
+def _agree(err: F64, bound: F64) -> NDArray[np.bool_]:
+    """Within a finite bound, or exactly equal: an infinite bound (an infinite claimed value, or f
+    overflowing within the step) vouches for nothing."""
+    return (err <= bound) & np.isfinite(bound) | (err == 0)
 
 
 def _result(
@@ -379,10 +389,14 @@ def _result(
             lo, hi = sorted((float(est.left[i]), float(est.right[i])))
             tol = BOUND_SAFETY * float(est.side_error[i]) + float(bound[i])
             c = float(claimed[i])
+            between = math.isfinite(tol) and lo - tol <= c <= hi + tol
             idx = tuple(int(j) for j in np.unravel_index(i, shape))
-            kinks.append(Kink(idx, float(est.left[i]), float(est.right[i]), c, lo - tol <= c <= hi + tol))
-    ratio = np.where(smooth, err / np.where(bound > 0, bound, np.finfo(np.float64).tiny), -np.inf)
-    failed = smooth & ~(err <= bound)
+            kinks.append(Kink(idx, float(est.left[i]), float(est.right[i]), c, between))
+    with np.errstate(invalid="ignore"):
+        ratio = err / np.where(bound > 0, bound, np.finfo(np.float64).tiny)
+    ratio[np.isnan(ratio)] = np.inf  # an infinite error against an infinite or NaN bound
+    ratio[~smooth] = -np.inf
+    failed = smooth & ~_agree(err, bound)
     index: tuple[int, ...] | None = None
     num = cl = ae = re = bd = math.nan
     if smooth.any():
@@ -481,6 +495,7 @@ class _Elementwise:
     est: _Estimate
     f0: F64
     scale: F64
+    xabs: F64
     n_evaluations: int
 
 
@@ -566,7 +581,7 @@ def _needs_more_rungs(c: _Candidates, f0: F64, scale: F64, method: str, eps: flo
     max(1, |x|): eps^(2/3) relative for central, eps^(4/5) for Richardson."""
     good = REFINE_FACTOR * eps ** (0.8 if method == "richardson" else 2.0 / 3.0)
     with np.errstate(all="ignore"):
-        good_enough = c.trunc + c.rounding <= good * (np.abs(c.values[-1]) + np.abs(f0) / scale)
+        good_enough = c.errors[-1] <= good * (np.abs(c.values[-1]) + np.abs(f0) / scale)
     return np.flatnonzero((c.trunc > c.rounding) & ~good_enough)
 
 
@@ -582,7 +597,7 @@ def _elementwise(
     u_f = _unit_roundoff(f0_raw.dtype) if f0_raw.dtype.kind == "f" else _unit_roundoff(arr.dtype)
     f0 = f0_raw.reshape(-1).astype(np.float64, copy=False)
     scale = _scale(flat)
-    xabs = np.abs(flat.astype(np.float64))
+    xabs = np.abs(flat.astype(np.float64, copy=False))
     eps = float(np.finfo(arr.dtype).eps)
     ladder_method = "richardson" if method == "richardson" else "central"
     steps = _ladder(ladder_method, levels, eps)
@@ -602,7 +617,7 @@ def _elementwise(
             getattr(est, name)[idx] = getattr(sub, name)
         n_eval = 2 * levels + 1
     if method != "complex":
-        return _Elementwise(est.value, est.error, est, f0, scale, n_eval)
+        return _Elementwise(est.value, est.error, est, f0, scale, xabs, n_eval)
 
     h = COMPLEX_STEP[arr.dtype] * scale
     z: Array = flat.astype(np.complex128 if arr.dtype == np.float64 else np.complex64)
@@ -611,13 +626,13 @@ def _elementwise(
     h_used = h.astype(arr.dtype).astype(np.float64)
     cs = out.imag.astype(np.float64) / h_used
     cs_error = _complex_error(cs, f0, scale, h_used, out.dtype, u_f, ulps)
-    cs_error += ulps * u_f * np.abs(flat.astype(np.float64)) * est.curvature  # rounding x, as in _compare
+    cs_error += ulps * u_f * xabs * est.curvature  # rounding x, as in _compare
     agree_bound = BOUND_SAFETY * (est.error + cs_error)
     bad = ~(np.abs(cs - est.value) <= agree_bound)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise _complex_refusal(i, shape, float(cs[i]), est, i, float(agree_bound[i]), "element")
-    return _Elementwise(cs, cs_error, est, f0, scale, n_eval + 1)
+    return _Elementwise(cs, cs_error, est, f0, scale, xabs, n_eval + 1)
 
 
 def elementwise_derivative(
@@ -659,7 +674,7 @@ def check_elementwise(
     claimed = claimed_raw.reshape(-1).astype(np.float64, copy=False)
     u_c = _unit_roundoff(claimed_raw.dtype) if claimed_raw.dtype.kind == "f" else _unit_roundoff(arr.dtype)
     num = _elementwise(f, arr, method, levels, ulps)
-    xcurv = np.abs(arr.reshape(-1).astype(np.float64)) * num.est.curvature
+    xcurv = num.xabs * num.est.curvature
     err, bound = _compare(num.value, num.error, claimed, num.f0, num.scale, u_c, ulps, xcurv)
     return _result(err, bound, num.value, claimed, num.est, arr.shape, method, "full", num.n_evaluations)
 

@@ -145,6 +145,28 @@ def test_fails_on_one_wrong_element_of_a_thousand_and_names_it(method: str) -> N
     assert not result.passed and result.n_failed == 1 and result.index == (637,)
 
 
+def test_an_infinite_claimed_value_fails_in_every_mode() -> None:
+    # Its own bound term ulps·u·|claimed| is infinite too: an infinite bound must vouch for nothing.
+    x = np.linspace(-1, 1, 5)
+    claimed = np.cos(x)
+    claimed[2] = np.inf
+    result = check_elementwise(np.sin, lambda z: claimed.copy(), x)
+    assert not result.passed and result.index == (2,) and result.n_failed == 1
+    f = lambda v: np.sum(np.sin(v))  # noqa: E731
+    assert not check_gradient(f, x, claimed).passed
+    assert not check_gradient(f, x, claimed, mode="fast").passed
+    at_kink = check_elementwise(lambda z: np.maximum(z, 0.0), lambda z: np.where(z == 0, np.inf, z > 0), x)
+    assert not at_kink.passed and at_kink.failed_kinks[0].index == (2,)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_where_f_overflows_within_a_step_nothing_claimed_passes() -> None:
+    x = np.array([709.78])  # exp(x + h) overflows: the numerical derivative is infinite
+    for claimed in (5.0, float(np.exp(x[0]))):
+        result = check_elementwise(np.exp, lambda z, c=claimed: np.full(z.shape, c), x)
+        assert not result.passed and result.numerical == np.inf
+
+
 def test_assert_elementwise_message_names_index_values_error_and_bound() -> None:
     x = np.linspace(-2, 2, 30).reshape(5, 6)
 
