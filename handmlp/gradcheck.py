@@ -261,14 +261,11 @@ def _estimate(
     fp: F64, fm: F64, f0: F64, hp: F64, hm: F64, method: str, rnd: _Roundoff, xabs: F64 | None = None
 ) -> _Estimate:
     """From f(x ± h_k) on a ladder of K rungs (arrays of shape (K, n)) the best derivative per element."""
-    return _estimate_from(fp, fm, f0, hp, hm, method, rnd, _candidates(fp, fm, hp, hm, method, rnd, xabs))
+    return _estimate_from(fp, fm, f0, hp, hm, rnd, _candidates(fp, fm, hp, hm, method, rnd, xabs))
 
 
-def _estimate_from(
-    fp: F64, fm: F64, f0: F64, hp: F64, hm: F64, method: str, rnd: _Roundoff, c: _Candidates | None = None
-) -> _Estimate:
-    """`_estimate` from the candidates when they are already computed."""
-    c = _candidates(fp, fm, hp, hm, method, rnd) if c is None else c
+def _estimate_from(fp: F64, fm: F64, f0: F64, hp: F64, hm: F64, rnd: _Roundoff, c: _Candidates) -> _Estimate:
+    """`_estimate` from the candidates, already computed."""
     n = c.values.shape[1]
     best = np.argmin(c.errors, axis=0) if c.values.shape[0] > 1 and n else np.zeros(1, dtype=np.intp)
     pick: Callable[[F64, int], F64]
@@ -296,7 +293,6 @@ def _estimate_from(
         # rung: the ratio is ¼; here it keeps its sign and at least half its size) and stands well above
         # roundoff. Roundoff is worked out only where the first holds.
         steady = np.flatnonzero((s_prev != 0) & (s_now / s_prev > 0.5))
-        del s_prev
         kink = np.zeros(n, dtype=bool)
         side_err = np.full(n, np.nan)  # the one-sided derivatives' error, needed only where kink may be
         if steady.size:
@@ -605,7 +601,7 @@ def _elementwise(
     first = 3 if ladder_method == "richardson" else 2  # the rungs that give one candidate
     fp, fm, hp, hm = _rung_values(f, flat, shape, steps[:first], scale)
     c = _candidates(fp, fm, hp, hm, ladder_method, rnd, xabs)
-    est = _estimate_from(fp, fm, f0, hp, hm, ladder_method, rnd, c)
+    est = _estimate_from(fp, fm, f0, hp, hm, rnd, c)
     n_eval = 2 * first + 1
     idx = _needs_more_rungs(c, f0, scale, ladder_method, eps)
     if levels > first and idx.size:
