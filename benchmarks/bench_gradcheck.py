@@ -13,7 +13,7 @@ extrapolated to 10⁴ with the power law t ∝ n^p fitted through those two poin
 still weigh at n ≤ 2000, so the fitted p comes out below the asymptotic 2 (n perturbations × n outputs) and
 the extrapolation underestimates torch: the slow-mode ratios printed are lower bounds. One direct run at 10⁴
 (sin) shows by how much. Single-threaded torch; every checker runs once before anything is timed, and every
-time is the best of several rounds.
+time is the best of several rounds, ours and torch's fast mode taking turns.
 
 Memory: once a process has freed a large array (the warm-up's torch slow mode frees 8 MB Jacobians; any
 training run or test suite does the like), glibc keeps freed memory for reuse, and every checker is timed in
@@ -44,6 +44,16 @@ def best_of(fn: Callable[[], object], repeat: int = 7, number: int = 10) -> floa
             fn()
         times.append((time.perf_counter() - start) / number)
     return min(times)
+
+
+def best_of_each(fns: dict[str, Callable[[], object]], repeat: int = 9, number: int = 10) -> dict[str, float]:
+    """`best_of` for several functions with their rounds interleaved, so that all meet the same machine (its
+    speed drifts by ±20% over seconds here)."""
+    best = dict.fromkeys(fns, math.inf)
+    for _ in range(repeat):
+        for key, fn in fns.items():
+            best[key] = min(best[key], best_of(fn, repeat=1, number=number))
+    return best
 
 
 def once(fn: Callable[[], object]) -> float:
@@ -114,8 +124,9 @@ def main(quick: bool = False) -> None:
     print(head)
     ratios_fast, ratios_slow = [], []
     for name in FUNCTIONS:
-        times = {m: best_of(ours(name, m)) for m in ("central", "richardson", "complex")}
-        fast = best_of(torch_gradcheck(torch_fns[name], N, fast_mode=True))
+        checks = {m: ours(name, m) for m in ("central", "richardson", "complex")}
+        times = best_of_each({**checks, "torch fast": torch_gradcheck(torch_fns[name], N, fast_mode=True)})
+        fast = times["torch fast"]
         t1, t2 = (
             best_of(torch_gradcheck(torch_fns[name], n, fast_mode=False), repeat=2, number=1)
             for n in SLOW_SIZES
