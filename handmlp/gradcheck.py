@@ -253,7 +253,7 @@ def _candidates(
             rounding = _slope_roundoff(fp[1:], fm[1:], h2[1:], d[1:], rnd, xabs)
             values, trunc, first = d[1:], np.abs(d[:-1] - d[1:]) / (RATIO - 1), 1
         errors = trunc + rounding
-    errors[~(np.isfinite(errors) & np.isfinite(values))] = np.inf
+    errors[~np.isfinite(errors)] = np.inf  # also where values are not finite: trunc contains them
     return _Candidates(values, errors, trunc[-1], rounding[-1], first, d, xabs)
 
 
@@ -337,7 +337,7 @@ def _exact_steps(x: Array, steps: list[float], scale: F64) -> tuple[Array, Array
 
 
 def _scale(x: Array) -> Array:
-    return np.maximum(1.0, np.abs(x.astype(np.float64)))
+    return np.maximum(1.0, np.abs(x.astype(np.float64, copy=False)))
 
 
 def _compare(
