@@ -18,7 +18,7 @@ time is the best of several rounds, ours and torch's fast mode taking turns.
 Memory: once a process has freed a large array (the warm-up's torch slow mode frees 8 MB Jacobians; any
 training run or test suite does the like), glibc keeps freed memory for reuse, and every checker is timed in
 that state. Before that, glibc hands memory back to the system after each call, and every call of our check
-pays page faults on fresh memory (200–380 at 10⁴ elements, 0.5–1 ms here; torch's fast mode, which keeps a
+pays page faults on fresh memory (200–380 at 10⁴ elements, 0.5–1.5 ms here; torch's fast mode, which keeps a
 few vectors, pays none): `--cold` times our check in that state, in a fresh interpreter without torch.
 """
 
