@@ -10,7 +10,7 @@ import torch
 from bench_gradcheck import best_of  # benchmarks/ is the script's directory, so on sys.path
 
 from handmlp import MLP, get_loss
-from reference.mlp import to_torch
+from reference.twins.mlp import to_torch
 
 
 def _torch_step(twin: torch.nn.Module, xt: torch.Tensor, yt: torch.Tensor) -> None:

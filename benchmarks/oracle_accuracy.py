@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from handmlp import get_loss
-from reference.oracle import compare_with_autograd
+from reference.oracle.autograd import compare_with_autograd
 from tests.matrix import ACTIVATIONS, DTYPES, LOSSES, SHAPES, make_case
 
 

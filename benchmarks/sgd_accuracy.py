@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from handmlp.optim import SGD
-from reference.optim import compare_one_step
+from reference.twins.optim import compare_one_step
 from tests.test_optim_vs_torch import SETTINGS, SHAPES
 from tests.test_train_vs_torch import EXTRA_RUNS, RUNS
 

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from handmlp.special import erf
+from handmlp.validation import real
 
 Array = NDArray[np.floating[Any]]
 
@@ -144,7 +145,7 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
 
     def __init__(self, negative_slope: float = 0.01) -> None:
-        self.negative_slope = _finite_float("negative_slope", negative_slope)
+        self.negative_slope = real("negative_slope", negative_slope)
 
     def forward(self, z: Array) -> Array:
         return np.where(z > 0, z, z * self.negative_slope)
@@ -162,7 +163,7 @@ class ELU(Activation):
     name = "elu"
 
     def __init__(self, alpha: float = 1.0) -> None:
-        self.alpha = _finite_float("alpha", alpha)
+        self.alpha = real("alpha", alpha)
 
     def forward(self, z: Array) -> Array:
         return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0.0)))
@@ -180,10 +181,10 @@ class Softplus(Activation):
     name = "softplus"
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
-        self.beta = _finite_float("beta", beta)
+        self.beta = real("beta", beta)
         if self.beta == 0:
             raise ValueError("beta: expected a non-zero number, got 0")
-        self.threshold = _finite_float("threshold", threshold)
+        self.threshold = real("threshold", threshold)
 
     def forward(self, z: Array) -> Array:
         bz = z * self.beta
@@ -257,8 +258,8 @@ class Hardtanh(Activation):
     name = "hardtanh"
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0) -> None:
-        self.min_val = _finite_float("min_val", min_val)
-        self.max_val = _finite_float("max_val", max_val)
+        self.min_val = real("min_val", min_val)
+        self.max_val = real("max_val", max_val)
         if not self.min_val < self.max_val:
             raise ValueError(f"max_val: expected a number above min_val={min_val}, got {max_val}")
 
@@ -298,7 +299,7 @@ class PReLU(Activation):
         if isinstance(num_parameters, bool) or not isinstance(num_parameters, int) or num_parameters < 1:
             raise ValueError(f"num_parameters: expected a positive integer, got {num_parameters!r}")
         self.num_parameters = num_parameters
-        self.init = _finite_float("init", init)
+        self.init = real("init", init)
         self.weight: Array = np.full(num_parameters, self.init)
 
     def build(self, n_units: int, dtype: np.dtype[Any]) -> None:
@@ -361,14 +362,6 @@ def get_activation(spec: str | Activation, **settings: Any) -> Activation:
     return ACTIVATIONS[spec](**settings)
 
 
-def _finite_float(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name}: expected a real number, got {type(value).__name__}")
-    if not math.isfinite(float(value)):
-        raise ValueError(f"{name}: expected a finite number, got {value}")
-    return float(value)
-
-
 # =====================================================================================================
 # Activations torch does not have (issue 5). No torch twin: each derivative, and each parameter
 # derivative, is checked against finite differences of the forward by handmlp.gradcheck (C15) in
@@ -427,7 +420,7 @@ class ISRU(Activation):
     name = "isru"
 
     def __init__(self, alpha: float = 1.0) -> None:
-        self.alpha = _finite_float("alpha", alpha)
+        self.alpha = real("alpha", alpha)
         if self.alpha < 0:
             raise ValueError(f"alpha: expected a number ≥ 0, got {alpha}")
 
@@ -459,7 +452,7 @@ def _learnable(name: str, num_parameters: int, init: float) -> Array:
     """A learnable parameter as PReLU's weight: shape (num_parameters,), one per layer or one per unit."""
     if isinstance(num_parameters, bool) or not isinstance(num_parameters, int) or num_parameters < 1:
         raise ValueError(f"num_parameters: expected a positive integer, got {num_parameters!r}")
-    return np.full(num_parameters, _finite_float(name, init))
+    return np.full(num_parameters, real(name, init))
 
 
 def _check_width(num_parameters: int, n_units: int) -> None:

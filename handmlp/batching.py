@@ -8,30 +8,22 @@ same list of index arrays on the handmlp side and on the torch side.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import NDArray
+
+from handmlp.validation import integer
 
 IndexArray = NDArray[np.intp]
 
 __all__ = ["batch_schedule", "epoch_batches", "iterations_per_epoch", "resolve_batch_size"]
 
 
-def _count(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name}: expected an integer, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name}: expected an integer ≥ {minimum}, got {value}")
-    return int(value)
-
-
 def resolve_batch_size(n: int, batch_size: int | None) -> int:
     """B itself for 1 ≤ B ≤ N (B = 1 per-sample SGD, B < N minibatches); None means full batch, B = N."""
-    n = _count("n (number of samples)", n, 1)
+    n = integer("n (number of samples)", n, 1)
     if batch_size is None:
         return n
-    b = _count("batch_size", batch_size, 1)
+    b = integer("batch_size", batch_size, 1)
     if b > n:
         raise ValueError(
             f"batch_size: expected 1 ≤ batch_size ≤ N = {n}, got {b}; use batch_size=None for full batch"
@@ -67,7 +59,7 @@ def batch_schedule(
 
     Built eagerly, so a bad argument fails here and both sides of a comparison can replay the same list.
     """
-    epochs = _count("epochs", epochs, 0)
+    epochs = integer("epochs", epochs, 0)
     resolve_batch_size(n, batch_size)
     rng = np.random.default_rng(seed) if shuffle else None
     return [

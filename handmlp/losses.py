@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from handmlp._checks import check_shape, float_array
+from handmlp.validation import check_shape, float_array
 
 Array = NDArray[Any]
 

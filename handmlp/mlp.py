@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from handmlp._checks import check_shape, float_array, float_dtype
 from handmlp.activations import Activation, get_activation
 from handmlp.linear import init_uniform, linear_backward, linear_forward
 from handmlp.losses import Loss, get_loss
+from handmlp.validation import check_shape, float_array, float_dtype
 
 Array = NDArray[Any]
 ActivationSpec = str | Activation

@@ -16,14 +16,13 @@ nothing unless all of it is valid, so a step that fails leaves parameters and bu
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from handmlp._checks import FLOAT_DTYPES, check_finite
+from handmlp.validation import FLOAT_DTYPES, check_finite, flag, real
 
 Array = NDArray[Any]
 
@@ -71,26 +70,11 @@ def descent_step(p: Array, g: Array, lr: float) -> Array:
 # --- hyper-parameter checks (the ValueErrors torch raises, plus non-finite values) ------------------------
 
 
-def _real(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name}: expected a real number, got {type(value).__name__} {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name}: expected a finite number, got {number}")
-    return number
-
-
 def _non_negative(name: str, value: Any, torch_word: str) -> float:
-    number = _real(name, value)
+    number = real(name, value)
     if number < 0.0:
         raise ValueError(f"{name}: expected ≥ 0, got {number} (torch: Invalid {torch_word}: {number})")
     return number
-
-
-def _flag(name: str, value: Any) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name}: expected True or False, got {type(value).__name__} {value!r}")
-    return bool(value)
 
 
 def checked_hyperparameters(
@@ -102,10 +86,10 @@ def checked_hyperparameters(
     checked: dict[str, Any] = {
         "lr": _non_negative("lr", lr, "learning rate"),
         "momentum": _non_negative("momentum", momentum, "momentum value"),
-        "dampening": _real("dampening", dampening),
+        "dampening": real("dampening", dampening),
         "weight_decay": _non_negative("weight_decay", weight_decay, "weight_decay value"),
-        "nesterov": _flag("nesterov", nesterov),
-        "maximize": _flag("maximize", maximize),
+        "nesterov": flag("nesterov", nesterov),
+        "maximize": flag("maximize", maximize),
     }
     if checked["nesterov"] and (checked["momentum"] <= 0.0 or checked["dampening"] != 0.0):
         raise ValueError(

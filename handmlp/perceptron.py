@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from handmlp._checks import check_finite, check_shape
 from handmlp.activations import get_activation
+from handmlp.validation import check_finite, check_shape, integer, non_negative
 
 Array = NDArray[Any]
 
@@ -86,7 +86,7 @@ def rosenblatt(X: Any, y: Any, epochs: int = 100, bias: bool = False) -> Percept
     """
     x_all = _inputs("X", X)
     labels = _pm1_labels(y, len(x_all))
-    epochs = _positive_int("epochs", epochs)
+    epochs = integer("epochs", epochs, minimum=1)
     inputs = with_bias_input(x_all) if bias else x_all
     w = np.zeros(inputs.shape[1], dtype=inputs.dtype)
     result = PerceptronResult(weights=w, bias=0.0)
@@ -127,8 +127,8 @@ def delta_rule(X: Any, y: Any, eta: float = 1.0, epochs: int = 1, w: Any = None)
     """C2: for n = 1..N: w ← w + η(y_n − ŷ)·x_n, for `epochs` passes in order, from w (zeros if None)."""
     x_all = _inputs("X", X)
     targets = _real_targets(y, len(x_all), x_all.dtype)
-    eta = _step_size("eta", eta)
-    epochs = _positive_int("epochs", epochs)
+    eta = non_negative("eta", eta)
+    epochs = integer("epochs", epochs, minimum=1)
     weights = np.zeros(x_all.shape[1], dtype=x_all.dtype) if w is None else _start("w", w, x_all)
     for _ in range(epochs):
         for x_n, y_n in zip(x_all, targets):
@@ -161,7 +161,7 @@ def threshold_neuron_step(weights: Any, x: Any, y: float, mu: float) -> Array:
     """C11 with L = ½(y − ŷ)²: w_i ← w_i − μ·∂L/∂ŷ·σ(·)(1 − σ(·))·x_i for i = 0..n, x_0 = −1."""
     inputs = threshold_inputs(np.atleast_2d(np.asarray(x)))
     w = _start("weights", weights, inputs)
-    mu = _step_size("mu", mu)
+    mu = non_negative("mu", mu)
     y_hat = get_activation("sigmoid").forward(inputs @ w)[0]
     dL_dy_hat = y_hat - y
     return np.asarray(w - mu * dL_dy_hat * y_hat * (1.0 - y_hat) * inputs[0])
@@ -208,19 +208,3 @@ def _start(name: str, w: Any, inputs: Array) -> Array:
     check_shape(name, array, (inputs.shape[1],))
     check_finite(name, array)
     return array
-
-
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name}: expected an integer, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name}: expected an integer ≥ 1, got {value}")
-    return int(value)
-
-
-def _step_size(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name}: expected a real step size, got {type(value).__name__} {value!r}")
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name}: expected a finite step size ≥ 0, got {value}")
-    return float(value)

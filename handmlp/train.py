@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from handmlp._checks import check_shape, float_array
 from handmlp.batching import IndexArray, batch_schedule, resolve_batch_size
 from handmlp.losses import REDUCTIONS, Loss, get_loss
 from handmlp.mlp import MLP
 from handmlp.optim import SGD, checked_hyperparameters
+from handmlp.validation import check_shape, float_array
 
 Array = NDArray[Any]
 

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from handmlp import ACTIVATIONS, get_activation
-from reference.activations import activation_twin, torch_activation
-from reference.compare import assert_within_bound, unit_roundoff
+from reference.oracle.compare import assert_within_bound, unit_roundoff
+from reference.twins.activations import activation_twin, torch_activation
 from tests.matrix import ACTIVATIONS as SETTINGS
 from tests.matrix import DTYPES
 

@@ -13,8 +13,8 @@ import handmlp.activations as activations
 import handmlp.losses as losses
 import handmlp.mlp as mlp
 from handmlp.linear import linear_backward
-from reference.catalog import CATALOG, COURSE_IDS, Case
-from reference.verify import run
+from reference.conformance.catalog import CATALOG, COURSE_IDS, Case
+from reference.conformance.report import run
 
 COURSE = pathlib.Path(__file__).resolve().parents[2] / "shared" / "COURSE.md"
 

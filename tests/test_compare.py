@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reference.compare import assert_within_bound, compare_within_bound, gamma, unit_roundoff
+from reference.oracle.compare import assert_within_bound, compare_within_bound, gamma, unit_roundoff
 
 
 def test_unit_roundoff_is_half_machine_epsilon() -> None:

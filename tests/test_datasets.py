@@ -29,7 +29,10 @@ def test_geometry_defines_the_labels() -> None:
     assert np.hypot(*x.T).max() <= 5.0
 
 
-@pytest.mark.parametrize(("n", "noise"), [(1, 0.0), (2.5, 0.0), (10, -1.0), (10, float("nan"))])
-def test_bad_sizes_and_noise_are_named(n: object, noise: float) -> None:
-    with pytest.raises(ValueError, match=r"n: expected|noise: expected"):
+@pytest.mark.parametrize(
+    ("n", "noise", "error"),
+    [(1, 0.0, ValueError), (2.5, 0.0, TypeError), (10, -1.0, ValueError), (10, float("nan"), ValueError)],
+)
+def test_bad_sizes_and_noise_are_named(n: object, noise: float, error: type[Exception]) -> None:
+    with pytest.raises(error, match=r"n: expected|noise: expected"):
         circle(n=n, noise=noise)  # type: ignore[arg-type]

@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from handmlp import NotDifferentiableError, get_loss
-from reference.bounds import BOTH_SIDES, loss_bounds
-from reference.compare import assert_within_bound, unit_roundoff
-from reference.losses import torch_loss
+from reference.oracle.bounds import BOTH_SIDES, loss_bounds
+from reference.oracle.compare import assert_within_bound, unit_roundoff
+from reference.twins.losses import torch_loss
 from tests.matrix import DTYPES, LOSSES, make_targets
 
 

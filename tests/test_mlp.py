@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from handmlp import MLP, get_activation
-from reference.mlp import copy_to_handmlp, to_torch
-from reference.oracle import assert_matches_autograd
+from reference.oracle.autograd import assert_matches_autograd
+from reference.twins.mlp import copy_to_handmlp, to_torch
 
 
 def test_state_dict_keys_and_shapes_are_torch_sequentials() -> None:

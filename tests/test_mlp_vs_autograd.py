@@ -1,7 +1,7 @@
 """Every activation × every loss × float32 and float64 × every shape: handmlp against torch.autograd.
 
 Output, loss value, every parameter gradient and the input gradient must each lie within the bound that
-reference.bounds derives from the computation's rounding error.
+reference.oracle.bounds derives from the computation's rounding error.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from handmlp import get_loss
-from reference.oracle import assert_matches_autograd
+from reference.oracle.autograd import assert_matches_autograd
 from tests.matrix import ACTIVATIONS, DTYPES, LOSSES, SHAPES, make_case
 
 # The issue's accuracy targets: worst |handmlp − torch| over the largest element of the same tensor.

@@ -18,7 +18,7 @@ from handmlp.optim import (
     signed_gradient,
     update_momentum_buffer,
 )
-from reference.optim import compare_one_step
+from reference.twins.optim import compare_one_step
 
 Array = Any
 

@@ -1,5 +1,6 @@
 """Rosenblatt's perceptron (C1), the delta rule (C2, C6, C7) and the threshold neuron (C11) against
-independent torch formulations (`reference.perceptron`), the tie ⟨w, x⟩ = 0, convergence, Novikoff's bound."""
+independent torch formulations (`reference.twins.perceptron`),
+the tie ⟨w, x⟩ = 0, convergence, Novikoff's bound."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from handmlp.perceptron import (
     threshold_neuron,
     threshold_neuron_step,
 )
-from reference.activations import activation_twin
-from reference.compare import assert_within_bound, gamma, unit_roundoff
-from reference.perceptron import torch_delta_rule, torch_rosenblatt, torch_threshold_step
+from reference.oracle.compare import assert_within_bound, gamma, unit_roundoff
+from reference.twins.activations import activation_twin
+from reference.twins.perceptron import torch_delta_rule, torch_rosenblatt, torch_threshold_step
 
 Array = Any
 
@@ -236,9 +237,9 @@ def test_c11_update_with_threshold_on_input_minus_one_matches_torch(x: list[floa
         ({"y": ["a", "b"]}, TypeError, "y: expected real targets"),
         ({"y": [1.0]}, ValueError, r"y: expected one target per sample, shape \(2,\)"),
         ({"y": [1.0, np.inf]}, ValueError, "y: expected finite values"),
-        ({"eta": -0.1}, ValueError, "eta: expected a finite step size ≥ 0"),
-        ({"eta": float("nan")}, ValueError, "eta: expected a finite step size ≥ 0"),
-        ({"eta": True}, TypeError, "eta: expected a real step size"),
+        ({"eta": -0.1}, ValueError, "eta: expected a finite number ≥ 0"),
+        ({"eta": float("nan")}, ValueError, "eta: expected a finite number"),
+        ({"eta": True}, TypeError, "eta: expected a real number"),
         ({"epochs": 1.5}, TypeError, "epochs: expected an integer"),
         ({"w": [0.0, 0.0, 0.0]}, ValueError, r"w: expected shape \(2\)"),
     ],
@@ -250,5 +251,5 @@ def test_bad_delta_rule_input_is_refused(kwargs: dict[str, Any], error: type[Exc
 
 
 def test_bad_threshold_step_size_is_refused() -> None:
-    with pytest.raises(ValueError, match="mu: expected a finite step size"):
+    with pytest.raises(ValueError, match="mu: expected a finite number ≥ 0"):
         threshold_neuron_step([20.0, 30.0, 30.0], [1.0, 0.0], 1.0, mu=-1.0)

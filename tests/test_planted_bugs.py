@@ -13,7 +13,7 @@ import handmlp.losses as losses
 import handmlp.mlp as mlp
 from handmlp import MLP, get_activation, get_loss
 from handmlp.linear import linear_backward
-from reference.oracle import assert_matches_autograd, compare_with_autograd
+from reference.oracle.autograd import assert_matches_autograd, compare_with_autograd
 from tests.test_activations_vs_torch import _torch_value_and_derivative
 from tests.test_losses_vs_torch import _torch
 

@@ -13,7 +13,7 @@ from handmlp.losses import get_loss
 from handmlp.mlp import MLP
 from handmlp.optim import SGD
 from handmlp.train import StepRecord, fit
-from reference.compare import assert_within_bound, gamma, unit_roundoff
+from reference.oracle.compare import assert_within_bound, gamma, unit_roundoff
 
 Array = Any
 

@@ -1,6 +1,6 @@
 """Whole training runs of handmlp's `fit` against torch (same initial weights, same batch order), checked at
 every one of ≥ 1,000 steps: every parameter and momentum buffer within the running bound of
-`reference.train` (per-step rounding accumulated linearly; the argument is in that module's docstring)."""
+`reference.twins.train` (per-step rounding accumulated linearly; that module's docstring argues it)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from handmlp.mlp import MLP
 from handmlp.optim import SGD, descent_step
-from reference.train import TrajectoryReport, run_against_torch
+from reference.twins.train import TrajectoryReport, run_against_torch
 
 Array = Any
 

@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from handmlp.cli import main
-from reference import verify
-from reference.catalog import CATALOG, Case, Outcome
+from reference.conformance import report as verify
+from reference.conformance.catalog import CATALOG, Case, Outcome
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -121,7 +121,7 @@ def test_cli_writes_each_format_and_exits_zero(
 
 def test_cli_exit_status_is_one_when_a_case_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     planted = Case("C4/planted", "", "", "", "", lambda: Outcome(False, 1.0, 0.0, "planted"))
-    monkeypatch.setattr("reference.catalog.CATALOG", [*CATALOG, planted])
+    monkeypatch.setattr("reference.conformance.catalog.CATALOG", [*CATALOG, planted])
     assert main(["verify", "-k", "C4", "-q"]) == 1
 
 

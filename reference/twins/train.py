@@ -36,11 +36,11 @@ from handmlp.losses import Loss
 from handmlp.mlp import MLP
 from handmlp.optim import SGD
 from handmlp.train import History, StepRecord, fit, objective_loss
-from reference.bounds import network_bounds
-from reference.compare import compare_within_bound
-from reference.losses import torch_loss
-from reference.mlp import to_torch
-from reference.optim import momentum_buffers, sgd_step_bound
+from reference.oracle.bounds import network_bounds
+from reference.oracle.compare import compare_within_bound
+from reference.twins.losses import torch_loss
+from reference.twins.mlp import to_torch
+from reference.twins.optim import momentum_buffers, sgd_step_bound
 
 Array = NDArray[Any]
 

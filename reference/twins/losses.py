@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from numpy.typing import NDArray
 
 from handmlp.losses import Loss
-from reference.compare import perturbed
+from reference.oracle.compare import perturbed
 
 Array = NDArray[Any]
 Tensor = torch.Tensor

@@ -9,21 +9,30 @@ import numpy as np
 
 from handmlp import MLP, get_activation, get_loss
 from handmlp.linear import linear_backward
-from reference.catalog import AUTOGRAD, EXACT, WITHIN_BOUND, Outcome, case, erratum, exact, from_comparisons
-from reference.compare import compare_within_bound, gamma, unit_roundoff
+from reference.conformance.case import (
+    AUTOGRAD,
+    EXACT,
+    WITHIN_BOUND,
+    Outcome,
+    case,
+    erratum,
+    exact,
+    from_comparisons,
+)
+from reference.oracle.compare import compare_within_bound, gamma, unit_roundoff
 
 Array = Any
 
 
 def _autograd(net: MLP, x: Array, y: Array, loss: str, reduction: str = "mean") -> Outcome:
-    from reference.oracle import compare_with_autograd
+    from reference.oracle.autograd import compare_with_autograd
 
     return from_comparisons(compare_with_autograd(net, x, y, get_loss(loss, reduction)))
 
 
 def _torch_grads(net: MLP, x: Array, y: Array, loss: str, reduction: str = "mean") -> Any:
-    from reference.bounds import network_bounds
-    from reference.mlp import autograd_gradients
+    from reference.oracle.bounds import network_bounds
+    from reference.twins.mlp import autograd_gradients
 
     fn = get_loss(loss, reduction)
     return autograd_gradients(net, x, y, fn), network_bounds(net, x, y, fn)
@@ -75,7 +84,7 @@ def bias_as_input() -> Outcome:
 def sigmoid_derivative() -> Outcome:
     import torch
 
-    from reference.activations import activation_twin
+    from reference.twins.activations import activation_twin
 
     act = get_activation("sigmoid")
     a = np.linspace(-30.0, 30.0, 601)
@@ -98,7 +107,7 @@ def sigmoid_derivative() -> Outcome:
     EXACT,
 )
 def counts() -> Outcome:
-    from reference.mlp import to_torch
+    from reference.twins.mlp import to_torch
 
     net = MLP([3, 4, 2])
     twin = sum(p.numel() for p in to_torch(net).parameters())
@@ -112,8 +121,8 @@ def counts() -> Outcome:
 def _loss_case(loss: str, y_hat: Array, y: Array) -> Outcome:
     import torch
 
-    from reference.bounds import BOTH_SIDES, loss_bounds
-    from reference.losses import torch_loss
+    from reference.oracle.bounds import BOTH_SIDES, loss_bounds
+    from reference.twins.losses import torch_loss
 
     results = []
     for reduction in ("sum", "mean"):

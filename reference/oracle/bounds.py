@@ -4,7 +4,7 @@ Every computed quantity v gets a bound E(v) on |fl(v) − v|, the error of one s
 against exact arithmetic on the same inputs. Two sources add up:
 - local rounding: a sum of k products is within γ_k·Σ|terms| (Higham §3.1), in any order of summation
   (so for torch's blocked GEMM too); an elementwise formula within ulps·u·(summed magnitudes of its terms),
-  the rounding model of `reference.activations` and `reference.losses`;
+  the rounding model of `reference.twins.activations` and `reference.twins.losses`;
 - propagation: an error already in an input moves the result by at most Σ|∂result/∂input|·E(input)
   for linear steps, and by max over ± of |g(z ± E(z)) − g(z)| for an activation or its derivative, which
   is first-order exact where g is smooth and honest at a kink within reach of E(z).
@@ -24,9 +24,9 @@ from numpy.typing import NDArray
 from handmlp.activations import Activation
 from handmlp.losses import Loss, get_loss
 from handmlp.mlp import MLP, sum_to_shape
-from reference.activations import activation_twin
-from reference.compare import gamma, perturbed, unit_roundoff
-from reference.losses import loss_twin
+from reference.oracle.compare import gamma, perturbed, unit_roundoff
+from reference.twins.activations import activation_twin
+from reference.twins.losses import loss_twin
 
 Array = NDArray[Any]
 

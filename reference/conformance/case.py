@@ -1,4 +1,5 @@
-"""The course as a table of contents: every equation (C1–C17) and erratum (E1–E5) of COURSE.md as named cases.
+"""What a catalog case is: the `Case` record, its `Outcome`, the `case` decorator that registers one, and
+the helpers that turn comparisons into outcomes.
 
 Each `Case` says which equation it verifies, what handmlp computes, what the oracle computes (torch.autograd,
 torch.optim.SGD, handmlp's finite-difference checker, or the definition itself) and how the two are
@@ -9,14 +10,13 @@ itself imports without torch and the rest still runs.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from reference.compare import Comparison
+from reference.oracle.compare import Comparison
 
 
 @dataclass
@@ -72,14 +72,6 @@ def case(
     return register
 
 
-def select(pattern: str | None = None) -> list[Case]:
-    """The cases whose id matches `pattern` (a regular expression searched in the id; all when None)."""
-    if not pattern:
-        return list(CATALOG)
-    regex = re.compile(pattern)
-    return [c for c in CATALOG if regex.search(c.id)]
-
-
 # --- outcomes from comparisons -------------------------------------------------------------------------
 
 
@@ -109,7 +101,3 @@ def erratum(printed: Outcome, corrected: Outcome, what: str) -> Outcome:
         f"corrected form {corrected_verdict} (error {corrected.error:.3g}, bound {corrected.bound:.3g})"
     )
     return Outcome(ok, corrected.error, corrected.bound, detail, {**printed.series, **corrected.series})
-
-
-# The cases themselves live in reference/cases_*.py, grouped by the part of the course they cover.
-from reference import cases_backprop, cases_checker, cases_training  # noqa: E402, F401  (registers)

@@ -12,9 +12,9 @@ from handmlp.batching import batch_schedule, iterations_per_epoch
 from handmlp.datasets import DATASETS
 from handmlp.optim import SGD
 from handmlp.perceptron import delta_rule_step, rosenblatt, threshold_neuron_step
-from reference.cases_backprop import C6_X, C6_Y
-from reference.catalog import EXACT, WITHIN_BOUND, Outcome, case, erratum, exact, from_comparisons
-from reference.compare import compare_within_bound, gamma, unit_roundoff
+from reference.conformance.case import EXACT, WITHIN_BOUND, Outcome, case, erratum, exact, from_comparisons
+from reference.conformance.cases.backprop import C6_X, C6_Y
+from reference.oracle.compare import compare_within_bound, gamma, unit_roundoff
 
 Array = Any
 SGD_ORACLE = "torch.optim.SGD on the torch twin, same weights, same batch order"
@@ -33,7 +33,7 @@ def _trajectory(
     **kw: Any,
 ) -> Outcome:
     """handmlp's fit and torch's loop in lockstep; the outcome carries the per-step series for the report."""
-    from reference.train import run_against_torch
+    from reference.twins.train import run_against_torch
 
     try:
         report = run_against_torch(net, loss, hyper, X, Y, epochs, batch_size, **kw)
@@ -62,7 +62,7 @@ _OR_LABELS = np.where(_BITS[:, 0] + _BITS[:, 1] > 0, 1.0, -1.0)  # x1 OR x2, wha
     EXACT + " of the weights and the mistakes per epoch",
 )
 def rosenblatt_trace() -> Outcome:
-    from reference.perceptron import torch_rosenblatt
+    from reference.twins.perceptron import torch_rosenblatt
 
     ours = rosenblatt(_BITS, _OR_LABELS, epochs=50, bias=True)
     theirs = torch_rosenblatt(_BITS, _OR_LABELS, epochs=50, bias=True)
@@ -97,7 +97,7 @@ def _one_line_bound(w: Array, x: Array, y: float, eta: float) -> Array:
 
 def _rule_against_torch(step: Any, eta: float) -> Outcome:
     """Each step of `step` (from torch's weights before it) against torch.optim.SGD's step, per sample."""
-    from reference.perceptron import torch_delta_rule
+    from reference.twins.perceptron import torch_delta_rule
 
     w0 = np.zeros(3)
     torch_ws = torch_delta_rule(_X_SMALL, _Y_SMALL, eta, 1, w0)
@@ -208,7 +208,7 @@ def descent_against_torch() -> Outcome:
     WITHIN_BOUND,
 )
 def update_lines() -> Outcome:
-    from reference.perceptron import torch_delta_rule
+    from reference.twins.perceptron import torch_delta_rule
 
     w, x, y, eta = np.array([0.3, -0.2]), np.array([1.5, -2.0]), 0.25, 0.1
     y_hat = w[0] * x[0] + w[1] * x[1]
@@ -292,10 +292,10 @@ def iterations() -> Outcome:
     "∇ Σ_i L_i = N · ∇ (1/N) Σ_i L_i",
     "MLP([3, 4, 2]).backward under the sum and under the mean of ½(y − ŷ)² on N = 48 elements",
     "N times the mean gradient",
-    "within E_sum + N·E_mean + u·N|mean|: each run's own rounding bound (reference.bounds), and the scaling",
+    "within E_sum + N·E_mean + u·N|mean|: each run's own rounding bound (oracle.bounds), and the scaling",
 )
 def sum_vs_mean() -> Outcome:
-    from reference.bounds import BOTH_SIDES, network_bounds
+    from reference.oracle.bounds import BOTH_SIDES, network_bounds
 
     net = MLP([3, 4, 2], ["tanh", "identity"], seed=21)
     y = np.concatenate([_YS, -_YS], axis=1)
@@ -327,8 +327,8 @@ def sum_vs_mean() -> Outcome:
 def erratum_descent_sign() -> Outcome:
     import torch
 
-    from reference.mlp import to_torch
-    from reference.optim import sgd_step_bound
+    from reference.twins.mlp import to_torch
+    from reference.twins.optim import sgd_step_bound
 
     net = MLP([3, 4, 1], ["tanh", "identity"], seed=22)
     _, grads = net.loss_and_gradients(_XS, _YS, get_loss("half_squared_error"))
@@ -364,7 +364,7 @@ def erratum_descent_sign() -> Outcome:
     WITHIN_BOUND,
 )
 def threshold_update() -> Outcome:
-    from reference.perceptron import torch_threshold_step
+    from reference.twins.perceptron import torch_threshold_step
 
     weights, x, y, mu = np.array([0.5, 1.0, -0.7]), np.array([1.0, 0.0]), 1.0, 0.5
     ours = threshold_neuron_step(weights, x, y, mu)

@@ -8,9 +8,9 @@ from numpy.typing import NDArray
 
 from handmlp.losses import Loss, get_loss
 from handmlp.mlp import MLP
-from reference.bounds import network_bounds
-from reference.compare import Comparison, compare_within_bound
-from reference.mlp import autograd_gradients
+from reference.oracle.bounds import network_bounds
+from reference.oracle.compare import Comparison, compare_within_bound
+from reference.twins.mlp import autograd_gradients
 
 Array = NDArray[Any]
 

@@ -15,8 +15,8 @@ from numpy.typing import NDArray
 
 from handmlp.losses import Loss, get_loss
 from handmlp.mlp import MLP
-from reference.activations import torch_activation
-from reference.losses import torch_loss
+from reference.twins.activations import torch_activation
+from reference.twins.losses import torch_loss
 
 Array = NDArray[Any]
 

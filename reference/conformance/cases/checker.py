@@ -9,7 +9,7 @@ import numpy as np
 
 from handmlp import MLP, Loss, get_activation, get_loss
 from handmlp.gradcheck import GradcheckResult, check_elementwise, check_gradient
-from reference.catalog import Outcome, case
+from reference.conformance.case import Outcome, case
 
 CHECKER = "handmlp.gradcheck: finite differences of the forward function"
 WITHIN_DERIVED = "the claimed derivative within the checker's derived truncation + roundoff bound"

@@ -1,6 +1,6 @@
 """Comparisons whose tolerance is an error bound, and failure messages that say exactly what differed.
 
-Every bound used with these functions is derived, never guessed: see `reference.bounds` for how the
+Every bound used with these functions is derived, never guessed: see `reference.oracle.bounds` for how the
 floating-point error of a computation (unit roundoff × summed magnitudes × reduction length) is carried
 through a network. Here a bound is given per element, and an element passes when |actual − expected| ≤ bound.
 """

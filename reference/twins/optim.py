@@ -30,7 +30,7 @@ import torch
 from numpy.typing import NDArray
 
 from handmlp.optim import SGD
-from reference.compare import assert_within_bound, gamma, unit_roundoff
+from reference.oracle.compare import assert_within_bound, gamma, unit_roundoff
 
 Array = NDArray[Any]
 

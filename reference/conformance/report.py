@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from reference.catalog import Case, Outcome, select
+from reference.conformance.case import Case, Outcome
+from reference.conformance.catalog import select
 
 SCHEMA = "handmlp-verify/1"
 FORMATS = ("text", "json", "markdown", "junit", "html")

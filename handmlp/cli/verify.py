@@ -1,21 +1,19 @@
-"""The `handmlp` command: `handmlp verify` runs the course's equations against PyTorch and reports them.
+"""`handmlp verify`: run the course's equations against PyTorch and report them.
 
-The checks live in the separate `reference` package (the torch side); this module imports it only when
-the command runs, so `import handmlp` never needs torch.
+The checks live in the separate `reference` package (the torch side), imported only when the command runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from typing import Any
 
 FORMATS = ("text", "json", "markdown", "junit", "html")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="handmlp", description="Hand-written MLPs checked against PyTorch.")
-    commands = parser.add_subparsers(dest="command", required=True)
+def add_parser(commands: Any) -> None:
+    """Register `handmlp verify` on the subcommand parsers."""
     verify = commands.add_parser(
         "verify",
         help="check every equation of the course against torch and print a conformance report",
@@ -29,14 +27,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
     verify.add_argument("--list", action="store_true", help="list the case ids and exit")
-    return parser
+    verify.set_defaults(run=run)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `handmlp` console script; returns the exit status (0 only if every case passed)."""
-    args = _parser().parse_args(argv)
+def run(args: argparse.Namespace) -> int:
+    """Run the selected cases; the exit status is 0 only if every case passed."""
     try:
-        from reference import catalog, verify
+        from reference.conformance import catalog
+        from reference.conformance import report as verify
     except ImportError as exc:  # reference ships with handmlp; this means a broken install
         print(f"handmlp verify: cannot import the reference package ({exc})", file=sys.stderr)
         return 2
@@ -65,7 +63,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         sys.stdout.write(text)
     return 0 if report.ok else 1
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,0 +1,7 @@
+"""`python -m handmlp`: the same command as the `handmlp` console script."""
+
+import sys
+
+from handmlp.cli import main
+
+sys.exit(main())

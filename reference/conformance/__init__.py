@@ -1,0 +1,1 @@
+"""The conformance catalog of course equations and its reports."""

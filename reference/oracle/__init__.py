@@ -1,0 +1,1 @@
+"""Rounding bounds and bounded comparisons: how far apart two correct implementations may be."""
