@@ -11,18 +11,9 @@ from reference.oracle.compare import assert_within_bound, unit_roundoff
 from reference.twins.activations import activation_twin, torch_activation
 from tests.matrix import ACTIVATIONS as SETTINGS
 from tests.matrix import DTYPES
+from tests.torch_values import activation_value_and_derivative as _torch_value_and_derivative
 
 Z = np.concatenate([-np.logspace(-4, 2, 200), [0.0], np.logspace(-4, 2, 200), np.linspace(-5, 5, 101)])
-
-
-def _torch_value_and_derivative(act_name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    act = get_activation(act_name, **SETTINGS[act_name])
-    module = torch_activation(act).to(torch.float64 if z.dtype == np.float64 else torch.float32)
-    zt = torch.from_numpy(z.copy()).requires_grad_(True)
-    out = module(zt)
-    out.sum().backward()
-    assert zt.grad is not None
-    return out.detach().numpy(), zt.grad.numpy()
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
