@@ -550,6 +550,7 @@ BAD_CALLS: list[tuple[str, str, dict[str, Any], type[Exception], str, bool]] = [
     ("df-returns-none", "elementwise", {"df": lambda z: None}, TypeError, "df", False),
     ("df-returns-str", "elementwise", {"df": lambda z: np.array(["a"] * z.size)}, TypeError, "df", False),
     ("df-returns-shape", "elementwise", {"df": lambda z: np.cos(z)[:1]}, ValueError, "df", False),
+    ("df-returns-ragged", "elementwise", {"df": lambda z: [[1.0], [1.0, 2.0]]}, TypeError, "df", False),
     ("f-returns-none", "elementwise", {"f": lambda z: None}, TypeError, "f", False),
     ("f-returns-str", "derivative", {"f": lambda z: np.array(["a"] * z.size)}, TypeError, "f", False),
     ("f-returns-sum", "elementwise", {"f": np.sum}, ValueError, "f", False),
@@ -604,6 +605,16 @@ def test_bad_call_table_covers_every_argument_of_every_entry_point() -> None:
     named = {row[4] for row in BAD_CALLS}
     assert named == {"f", "df", "x", "grad", "method", "mode", "levels", "directions", "seed", "ulps"}
     assert {row[1] for row in BAD_CALLS} >= {"elementwise", "gradient", "derivative", "assert_elementwise"}
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("seed", [0, 2])
+def test_a_loss_that_overflows_beside_x_fails_whatever_its_noise_probe_saw(seed: int) -> None:
+    # exp overflows 2e-6 above x: the noise probe sees +inf (seed 2: no noise level) or huge differences
+    # (seed 0: an infinite one); either way the numerical derivative is infinite and vouches for nothing.
+    x = np.array([709.7827128933])
+    result = check_gradient(lambda v: np.sum(np.exp(v)), x, np.exp(x), seed=seed)
+    assert not result.passed and result.numerical == np.inf
 
 
 def test_a_nan_claimed_value_fails_the_check_at_its_index_in_every_mode() -> None:
