@@ -9,6 +9,7 @@ in `handmlp.activations.ACTIVATIONS`.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -35,20 +36,20 @@ __all__ = [
 ]
 
 
-def _sqrt1p_square(z: Array) -> Array:
-    """√(1 + z²): np.hypot for real input (no overflow of z²), the analytic form for a complex step."""
-    return np.sqrt(1.0 + z * z) if np.iscomplexobj(z) else np.hypot(z, 1.0)
+def _sqrt1p_square(t: Array) -> Array:
+    """√(1 + t²): np.hypot for real input (no overflow of t²), the analytic form for a complex step."""
+    return np.sqrt(1.0 + t * t) if np.iscomplexobj(t) else np.hypot(t, 1.0)
 
 
 class BentIdentity(Activation):
-    """(√(z² + 1) − 1)/2 + z, derivative z/(2√(z² + 1)) + 1; written z²/(2(√(z² + 1) + 1)) + z, the same
-    value without the cancellation of √(z² + 1) − 1 near 0."""
+    """(√(z² + 1) − 1)/2 + z, derivative z/(2√(z² + 1)) + 1; written z·z/(2(√(z² + 1) + 1)) + z, the same
+    value without the cancellation of √(z² + 1) − 1 near 0 (and z·(z/…), so that z² never overflows)."""
 
     name = "bent_identity"
 
     def value(self, z: Array) -> Array:
         r = _sqrt1p_square(z)
-        return z * z / (2.0 * (r + 1.0)) + z
+        return z * (z / (2.0 * (r + 1.0))) + z
 
     def gradient(self, z: Array, a: Array | None = None) -> Array:
         return z / (2.0 * _sqrt1p_square(z)) + 1.0
@@ -82,7 +83,8 @@ class Sinusoid(Activation):
 
 
 class ISRU(Activation):
-    """Inverse square root unit z/√(1 + αz²), derivative (1/√(1 + αz²))³; α ≥ 0 fixed."""
+    """Inverse square root unit z/√(1 + αz²), derivative (1/√(1 + αz²))³; α ≥ 0 fixed. √(1 + αz²) is taken
+    as √(1 + (√α·z)²) by hypot, so that αz² never overflows."""
 
     name = "isru"
 
@@ -90,11 +92,13 @@ class ISRU(Activation):
         self.alpha = non_negative("alpha", alpha)
 
     def value(self, z: Array) -> Array:
-        return z / np.sqrt(1.0 + self.alpha * z * z)
+        return z / _sqrt1p_square(math.sqrt(self.alpha) * z)
 
     def gradient(self, z: Array, a: Array | None = None) -> Array:
-        inv = 1.0 / np.sqrt(1.0 + self.alpha * z * z)
-        return inv * inv * inv
+        inv = 1.0 / _sqrt1p_square(math.sqrt(self.alpha) * z)
+        # (1/√(1 + αz²))³ underflows to 0 beyond |z| ≈ 1e102 (1e12 in float32): the exact value is below λ.
+        with np.errstate(under="ignore"):
+            return inv * inv * inv
 
     def settings(self) -> dict[str, Any]:
         return {"alpha": self.alpha}
