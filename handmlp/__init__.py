@@ -5,6 +5,7 @@ NumPy and the standard library only; the PyTorch side lives in the separate `ref
 
 from handmlp.activations import ACTIVATIONS, Activation, get_activation
 from handmlp.batching import batch_schedule, iterations_per_epoch
+from handmlp.chain import four_parameter_chain
 from handmlp.gradcheck import (
     GradcheckResult,
     assert_elementwise,
@@ -37,6 +38,7 @@ __all__ = [
     "check_gradient",
     "delta_rule",
     "fit",
+    "four_parameter_chain",
     "get_activation",
     "get_loss",
     "iterations_per_epoch",
