@@ -1,4 +1,4 @@
-"""Activation functions g and their derivatives g′, side by side (COURSE.md C3, C9, C10, C14).
+"""Activation functions g and their derivatives g′, side by side (C3, C9, C10, C14 in docs/equations.md).
 
 Each class writes the forward value and the derivative the way the course writes them; `derivative(z, a)`
 may reuse the forward value `a = g(z)` where the course's identity does (σ′ = σ(1 − σ), tanh′ = 1 − tanh²).

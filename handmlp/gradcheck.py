@@ -1,6 +1,6 @@
 """A finite-difference gradient checker: a claimed derivative against the definition
-f′(a) = lim (f(a+h) − f(a))/h (COURSE.md C15), with error bounds derived from the method, honest about kinks,
-and cheap.
+f′(a) = lim (f(a+h) − f(a))/h (C15 in docs/equations.md), with error bounds derived from the method,
+honest about kinks, and cheap.
 
 Two entry points, each with a raising twin for tests:
 

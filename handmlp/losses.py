@@ -1,4 +1,4 @@
-"""Losses L(ŷ, y) and their gradients ∂L/∂ŷ (COURSE.md C5, C9), with torch's reductions.
+"""Losses L(ŷ, y) and their gradients ∂L/∂ŷ (C5, C9 in docs/equations.md), with torch's reductions.
 
 `reduction="sum"` adds the per-element losses; `reduction="mean"` divides that sum by the number of
 elements, exactly as torch does (for cross_entropy: by the number of samples, since there is one loss per
