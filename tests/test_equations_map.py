@@ -15,16 +15,27 @@ ENTRIES = entries()
 
 
 def _resolve(path: str, attribute: str) -> str | None:
-    """None when `path: attribute` names something that exists, else what went wrong."""
+    """None when `path: attribute` names something defined in that file, else what went wrong."""
+    if not (ROOT / path).is_file():
+        return f"no file {path}"
     module_name = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
     try:
-        target: object = importlib.import_module(module_name)
+        module = importlib.import_module(module_name)
     except ImportError as exc:
         return f"module {module_name} does not import ({exc})"
-    for part in attribute.split("."):
-        if not hasattr(target, part):
+    owner: object = module
+    *outer, last = attribute.split(".")
+    for part in outer:
+        owner = getattr(owner, part, None)
+        if owner is None:
             return f"{module_name} has no attribute {attribute!r} (missing {part!r})"
-        target = getattr(target, part)
+    if isinstance(owner, type):  # a method: written in this class's body, not inherited
+        if last not in vars(owner):
+            return f"{module_name}.{'.'.join(outer)} does not define {last!r} itself"
+    elif not hasattr(owner, last):
+        return f"{module_name} has no attribute {attribute!r} (missing {last!r})"
+    elif getattr(getattr(owner, last), "__module__", module_name) != module_name:
+        return f"{module_name}.{last} is only imported there, from {getattr(owner, last).__module__}"
     return None
 
 
@@ -70,11 +81,14 @@ def test_every_catalog_case_is_listed_in_the_map() -> None:
 
 def test_a_wrong_reference_is_reported_by_name() -> None:
     # the resolver is the check: it must fail on names that do not exist (a planted wrong map entry)
-    assert _resolve("handmlp/activations.py", "Sigmoid.derivative") is None
-    assert "no attribute 'Sigmoid.second_derivative'" in str(
+    assert _resolve("handmlp/activations.py", "Sigmoid.gradient") is None
+    assert "does not define 'second_derivative'" in str(
         _resolve("handmlp/activations.py", "Sigmoid.second_derivative")
     )
-    assert "does not import" in str(_resolve("handmlp/no_such_module.py", "f"))
+    assert "does not define 'forward' itself" in str(_resolve("handmlp/activations.py", "Sigmoid.forward"))
+    assert "missing 'Nothing'" in str(_resolve("handmlp/activations.py", "Nothing.gradient"))
+    assert "only imported there" in str(_resolve("handmlp/gradcheck/__init__.py", "check_gradient"))
+    assert "no file" in str(_resolve("handmlp/no_such_module.py", "f"))
     planted = entries("### C1 t\n- **Cases:** `C1/no_such_case`\n")
     assert planted[0].cases == ["C1/no_such_case"] and planted[0].references("Implemented in") == []
 
