@@ -1,4 +1,4 @@
-"""The in-browser playground's two-dimensional datasets (COURSE.md C17), generated from a seed.
+"""The in-browser playground's two-dimensional datasets (C17 in docs/equations.md), generated from a seed.
 
 Each function returns (X, y): X of shape (n, 2), y of shape (n,) with labels +1 and −1 (the two colours).
 """
