@@ -53,7 +53,7 @@ def linear_backward(
     ∂L/∂a is skipped (None) without `input_grad`; `grad_weight`/`grad_bias` receive the results when given.
     """
     grad_w = np.matmul(delta.T, a_prev, out=grad_weight)
-    grad_b = np.sum(delta, axis=0, out=grad_bias)
+    grad_b = delta.sum(axis=0, out=grad_bias)
     return grad_w, grad_b, delta @ weight if input_grad else None
 
 

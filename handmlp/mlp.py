@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -69,7 +70,7 @@ class MLP:
             for i, b in enumerate(self.biases)
         ]
         self._cache: list[tuple[Array, Array, Array]] | None = None
-        self._grad_buffers: dict[str, Array] | None = None
+        self._grad_buffers: MappingProxyType[str, Array] | None = None
         self.grad_input: Array | None = None
 
     # --- the public contract: parameters by torch's state_dict names -------------------------------------
@@ -107,17 +108,18 @@ class MLP:
         for name, target in params.items():
             target[...] = checked[name]
 
-    def gradient_buffers(self) -> dict[str, Array]:
-        """Arrays shaped like the weights and biases, allocated on the first call and the same ones after:
-        where a training step's `backward(..., out=)` writes its gradients, so no step allocates them."""
+    def gradient_buffers(self) -> Mapping[str, Array]:
+        """Arrays shaped like the weights and biases, allocated on the first call and the same ones after
+        (a read-only mapping): where a training step's `backward(..., out=)` writes its gradients, so that
+        no step allocates them."""
         if self._grad_buffers is None:
             buffers = {}
             for (w_key, b_key, _), weight, bias in zip(self._keys, self.weights, self.biases):
                 buffers[w_key] = np.empty_like(weight)
                 if b_key is not None and bias is not None:
                     buffers[b_key] = np.empty_like(bias)
-            self._grad_buffers = buffers
-        return buffers if self._grad_buffers is None else self._grad_buffers
+            self._grad_buffers = MappingProxyType(buffers)
+        return self._grad_buffers
 
     def num_parameters(self) -> int:
         """Weights, biases and activation parameters: 26 for a 3-4-2 network with biases (C4)."""
@@ -215,6 +217,8 @@ class MLP:
     def _checked_out(self, out: Mapping[str, Array] | None) -> Mapping[str, Array]:
         if out is None:
             return {}
+        if self._grad_buffers is not None and out is self._grad_buffers:  # ours: keys, shapes, dtypes right
+            return self._grad_buffers
         if not isinstance(out, Mapping):
             raise TypeError(f"out: expected a dict of name to ndarray, got {type(out).__name__}")
         params = self.parameters()

@@ -150,6 +150,7 @@ class SGD:
         self.maximize: bool = hyper["maximize"]
         self.momentum_buffers: dict[str, Array] = {}
         self._scratch: dict[int, tuple[Array, Array]] = {}  # per parameter (by id), reused every step
+        self._checked_settings: tuple[Any, ...] = ()  # the hyper-parameters as last checked
 
     def hyperparameters(self) -> dict[str, Any]:
         """lr, momentum, dampening, weight_decay, nesterov and maximize, as torch's param_group holds them."""
@@ -161,7 +162,11 @@ class SGD:
         Then every parameter and buffer is updated in place (nothing can fail after the checks; overflow is
         left to the next step's checks, so warnings-as-errors cannot stop a step half way).
         """
-        checked_hyperparameters(*self.hyperparameters().values())  # attributes may have been reassigned
+        settings = tuple(getattr(self, name) for name in HYPERPARAMETERS)
+        key = tuple((type(value), value) for value in settings)
+        if key != self._checked_settings:  # attributes may have been reassigned since the last step
+            checked_hyperparameters(*settings)
+            self._checked_settings = key
         checked = self._checked_grads(grads)
         new_params: dict[str, Array] = {}
         new_buffers: dict[str, Array] = {}
