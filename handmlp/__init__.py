@@ -6,6 +6,7 @@ NumPy and the standard library only; the PyTorch side lives in the separate `ref
 from handmlp.activations import ACTIVATIONS, Activation, get_activation
 from handmlp.batching import batch_schedule, iterations_per_epoch
 from handmlp.chain import four_parameter_chain
+from handmlp.datasets import Standardizer, train_test_split
 from handmlp.gradcheck import (
     GradcheckResult,
     assert_elementwise,
@@ -13,11 +14,14 @@ from handmlp.gradcheck import (
     check_elementwise,
     check_gradient,
 )
+from handmlp.idx import load_mnist, read_idx
 from handmlp.losses import LOSSES, Loss, NotDifferentiableError, get_loss
+from handmlp.metrics import accuracy
 from handmlp.mlp import MLP
 from handmlp.optim import SGD
 from handmlp.perceptron import delta_rule, rosenblatt, threshold_neuron, threshold_neuron_step
-from handmlp.train import History, fit
+from handmlp.serialize import ModelFileError, load, save
+from handmlp.train import History, fit, train_step
 
 __version__ = "0.1.0"
 
@@ -30,7 +34,10 @@ __all__ = [
     "GradcheckResult",
     "History",
     "Loss",
+    "ModelFileError",
     "NotDifferentiableError",
+    "Standardizer",
+    "accuracy",
     "assert_elementwise",
     "assert_gradient",
     "batch_schedule",
@@ -42,7 +49,13 @@ __all__ = [
     "get_activation",
     "get_loss",
     "iterations_per_epoch",
+    "load",
+    "load_mnist",
+    "read_idx",
     "rosenblatt",
+    "save",
     "threshold_neuron",
     "threshold_neuron_step",
+    "train_step",
+    "train_test_split",
 ]
