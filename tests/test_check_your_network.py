@@ -3,6 +3,7 @@ bug is caught with the diagnosis naming the right equation and layer (the first 
 
 from __future__ import annotations
 
+import pathlib
 import sys
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from handmlp import check_network
 from reference.conformance.adapters import ColumnVectors, HandmlpImplementation, WeightDict
 
-sys.path.insert(0, "examples")
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "examples"))
 import network
 import two_layer_net
 

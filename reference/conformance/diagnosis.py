@@ -123,8 +123,8 @@ def _output_layer(ev: Evidence, layer: int, keys: list[str]) -> str:
     act = ev.arch.activations[layer]
     if act != "identity" and _mutant_matches(ev, Mutation(frozenset(range(layer + 1))), keys):
         return (
-            f"the derivative of {act} (C3, C10): from the output layer ({ev.name(keys[0])}) down, "
-            f"yours uses g(z) where g′(z) belongs"
+            f"the derivative of {act} (C3, C10), located from the layers that fail: from the output layer "
+            f"({ev.name(keys[0])}) down, yours uses g(z) where g′(z) belongs"
             + (": σ′ = σ(1 − σ) lost its (1 − σ)" if act == "sigmoid" else "")
         )
     if act == "identity":

@@ -99,5 +99,7 @@ def handmlp_oracle() -> SimpleNamespace:
     from reference.conformance.subject import against_autograd
 
     return SimpleNamespace(
-        check_network=check_network, run=lambda impl=None: run(impl=impl), against_autograd=against_autograd
+        check_network=check_network,
+        run=lambda impl=None, pattern=None: run(pattern, impl=impl),
+        against_autograd=against_autograd,
     )

@@ -235,7 +235,7 @@ def to_junit(report: Report) -> str:
         tests=str(len(report.results)),
         failures=str(report.count("fail")),
         errors=str(report.count("error")),
-        skipped=str(report.count("skip")),
+        skipped=str(report.count("skip") + report.count("n/a")),
         time=f"{report.seconds:.4f}",
     )
     for r in report.results:
