@@ -38,15 +38,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         from reference.conformance import report as reports
         from reference.conformance.loading import SpecError, load_implementation
-        from reference.conformance.network import check_network, first_diagnosis
+        from reference.conformance.network import check_network, first_diagnosis, one_thread
     except ImportError as exc:  # torch absent or a broken install
         raise UsageError(f"cannot import the reference package ({exc}); pip install torch==2.13.0") from exc
     try:
         impl = load_implementation(args.spec)
     except SpecError as exc:
         raise UsageError(str(exc)) from exc
-    catalog = reports.run(impl=impl)
-    spread = check_network(impl)
+    with one_thread():
+        catalog = reports.run(impl=impl)
+        spread = check_network(impl)
     report = reports.Report(
         catalog.results + spread.results,
         catalog.handmlp_version,

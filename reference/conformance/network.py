@@ -11,9 +11,10 @@ upstream failing equation and layer (reference/conformance/diagnosis.py).
 
 from __future__ import annotations
 
+import contextlib
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,20 @@ from reference.conformance.subject import against_autograd
 DEFAULT_SHAPES: tuple[tuple[int, ...], ...] = ((3, 4, 2), (2, 3, 3), (4, 4, 4, 4), (5, 3, 4, 1), (3, 6, 6, 2))
 BATCH_SIZES = (1, 5)
 DTYPES = ("float64", "float32")
+
+
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """torch on one thread meanwhile: networks this small only lose to threads fighting over shared cores
+    (a 3×2 cross-entropy took 50 ms on two busy cores, 0.1 ms on one)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def targets(loss: str, n_out: int, batch: int, rng: np.random.Generator) -> Array:
@@ -140,21 +155,14 @@ def check_network(
 ) -> Report:
     """Check `impl` (an `Implementation`; handmlp itself when None) against torch.autograd over `shapes`,
     `batch_sizes` and float64/float32. `report.ok` is the verdict, `report.diagnosis` its first line."""
-    import torch
-
     from reference.conformance.adapters import HandmlpImplementation
 
     impl = HandmlpImplementation() if impl is None else impl
     capabilities(impl)  # a clear TypeError for something that is not an implementation
     start = time.perf_counter()
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # networks this small only lose to threads fighting over shared cores
-    try:
-        results = [
-            run_case(c) for c in [*probes.cases(impl), *network_cases(impl, shapes, batch_sizes, seed)]
-        ]
-    finally:
-        torch.set_num_threads(threads)
+    cases = [*probes.cases(impl), *network_cases(impl, shapes, batch_sizes, seed)]
+    with one_thread():
+        results = [run_case(c) for c in cases]
     report = Report(results, _version(), torch_version(), time.perf_counter() - start)
     report.diagnosis = first_diagnosis(results)
     report.implementation = impl.name

@@ -35,13 +35,15 @@ class CaseItem(pytest.Item):
 
     def runtest(self) -> None:
         """Run the case; n/a skips, fail and error raise with the case's detail."""
+        from reference.conformance.network import one_thread
         from reference.conformance.network import run_case as run_network_case
         from reference.conformance.report import run_case, torch_version
 
-        if self.catalog:
-            result = run_case(self.case, torch_version() is not None, self.impl)
-        else:  # a probe or a network configuration, already bound to the implementation
-            result = run_network_case(self.case)
+        with one_thread():
+            if self.catalog:
+                result = run_case(self.case, torch_version() is not None, self.impl)
+            else:  # a probe or a network configuration, already bound to the implementation
+                result = run_network_case(self.case)
         if result.status in ("n/a", "skip"):
             pytest.skip(f"not applicable: {result.detail}" if result.status == "n/a" else result.detail)
         if result.status != "pass":
