@@ -171,7 +171,9 @@ def run(
         if progress is not None:
             progress(result, i, len(cases))
     name = "handmlp" if impl is None else impl.name
-    return Report(results, handmlp.__version__, version, time.perf_counter() - start, allow_skip, implementation=name)
+    return Report(
+        results, handmlp.__version__, version, time.perf_counter() - start, allow_skip, implementation=name
+    )
 
 
 # --- formats ------------------------------------------------------------------------------------------
