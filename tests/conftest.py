@@ -1,4 +1,5 @@
-"""Shared fixtures and the suite's configuration: the `torch` marker, the Hypothesis profiles, `snapshot`.
+"""Shared fixtures and the suite's configuration: the `torch` marker, the Hypothesis profiles, `snapshot`,
+and the catalog's report on handmlp, built once per test session.
 
 The `torch` marker is put on every test of a module that may import torch, found by reading the imports
 (at any depth, in functions too) of the module and of every module of this repository it imports; a
@@ -179,3 +180,11 @@ def snapshot() -> Callable[..., State]:
 def dtype(request: pytest.FixtureRequest) -> Any:
     """Both floating-point dtypes of the matrix, float64 first."""
     return request.param
+
+
+@pytest.fixture(scope="session")
+def catalog_report() -> Any:
+    """Every catalog case run once on handmlp; tests read their case from it instead of rerunning it."""
+    from reference.conformance import report  # needs torch: imported only by the torch tests that ask
+
+    return report.run()

@@ -147,7 +147,7 @@ def _bad_fits() -> list[tuple[str, dict[str, Any], type[Exception], str]]:
         ("NaN in X", {"X": nan_X}, ValueError, r"X: expected finite values, got nan at index \(3, 1\)"),
         ("X dtype", {"X": X.astype(np.float32)}, TypeError, "X: expected dtype float64"),
         ("X width", {"X": X[:, :2]}, ValueError, r"X: expected shape \(any, 3\)"),
-        ("Y shape", {"Y": Y[:, 0]}, ValueError, "y: expected shape"),
+        ("Y shape", {"Y": np.hstack([Y, Y])}, ValueError, "y: expected shape"),
         (
             "bad label last",
             {"loss": "hinge", "Y": np.where(np.arange(10) < 9, 1.0, 0.0)[:, None]},

@@ -7,15 +7,18 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from handmlp import get_activation
+from handmlp import Activation, get_activation
 from reference.twins.activations import torch_activation
 from reference.twins.losses import torch_loss
 from tests.matrix import ACTIVATIONS
 
 
-def activation_value_and_derivative(act_name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """torch's g(z) and g′(z), elementwise, for the activation `act_name` with the matrix's settings."""
-    act = get_activation(act_name, **ACTIVATIONS[act_name])
+def activation_value_and_derivative(act: str | Activation, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """torch's g(z) and g′(z), elementwise, for an activation (a built one, or a name of the test matrix
+    with the matrix's settings)."""
+    if isinstance(act, str):
+        act = get_activation(act, **ACTIVATIONS[act])
+        act.build(z.size, z.dtype)
     module = torch_activation(act).to(torch.float64 if z.dtype == np.float64 else torch.float32)
     zt = torch.from_numpy(z.copy()).requires_grad_(True)
     out = module(zt)
