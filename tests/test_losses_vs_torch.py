@@ -13,6 +13,7 @@ from reference.oracle.bounds import BOTH_SIDES, loss_bounds
 from reference.oracle.compare import assert_within_bound, compare_within_bound, unit_roundoff
 from reference.twins.losses import torch_loss
 from tests.matrix import DTYPES, LOSSES, make_targets
+from tests.torch_values import loss_value_and_gradient as _torch
 
 
 def _inputs(loss: str, dtype: type) -> tuple[np.ndarray, np.ndarray]:
@@ -21,14 +22,6 @@ def _inputs(loss: str, dtype: type) -> tuple[np.ndarray, np.ndarray]:
     if loss == "binary_cross_entropy":
         y_hat = (1 / (1 + np.exp(-y_hat))).astype(dtype)
     return y_hat, make_targets(loss, 7, 3, rng, dtype)
-
-
-def _torch(loss: str, reduction: str, y_hat: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    t = torch.from_numpy(y_hat.copy()).requires_grad_(True)
-    value = torch_loss(loss, reduction)(t, torch.from_numpy(np.asarray(y)))
-    value.backward()
-    assert t.grad is not None
-    return float(value.detach()), t.grad.numpy()
 
 
 def _bounds(loss: str, reduction: str, y_hat: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
