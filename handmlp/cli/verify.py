@@ -39,7 +39,13 @@ def add_parser(commands: Any) -> None:
         default=None,
         help="run only cases whose id contains a match of this regular expression (e.g. -k 'dw[12]$')",
     )
-    verify.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    verify.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="report format (default: text); html draws its plots with matplotlib and, without it, says "
+        "so and leaves them out",
+    )
     verify.add_argument(
         "--output", "-o", metavar="FILE", default=None, help="write the report to FILE instead of stdout"
     )
