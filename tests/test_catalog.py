@@ -13,14 +13,15 @@ import handmlp.losses as losses
 import handmlp.mlp as mlp
 from handmlp.linear import linear_backward
 from reference.conformance.catalog import CATALOG, COURSE_IDS, Case
-from reference.conformance.report import run
+from reference.conformance.report import Report, run
 from tests.equations_map import COURSE, course_ids
 
 
 @pytest.mark.parametrize("case", CATALOG, ids=[c.id for c in CATALOG])
-def test_course_case(case: Case) -> None:
-    outcome = case.check()
-    assert outcome.passed, f"{case.id} ({case.equation}): {outcome.detail}"
+def test_course_case(case: Case, catalog_report: Report) -> None:
+    (result,) = [r for r in catalog_report.results if r.case.id == case.id]
+    outcome = result.outcome
+    assert outcome is not None and outcome.passed, f"{case.id} ({case.equation}): {result.detail}"
     assert outcome.error <= outcome.bound or outcome.bound == 0.0
 
 
