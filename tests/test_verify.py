@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from handmlp.cli import main
+from reference.conformance import html_page
 from reference.conformance import report as verify
 from reference.conformance.catalog import CATALOG, Case, Outcome, id_key, select
 
@@ -214,7 +215,7 @@ def test_html_plots_label_both_axes_show_handmlp_on_torch_and_title_once() -> No
         "bound max": [1e-16, 2e-16, 3e-16],
     }
     case = Case("C8/trajectory", "", "", "", "", lambda: Outcome(True, 2e-17, 3e-16, "", series))
-    fig = verify.figure(verify.run_case(case, True))
+    fig = html_page.figure(verify.run_case(case, True))
     try:
         assert fig._suptitle is None  # the HTML caption names the case; no second title in the image
         for ax in fig.axes:
@@ -236,7 +237,7 @@ def test_html_without_matplotlib_renders_the_table_and_says_plots_are_omitted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now raises ImportError
-    assert not verify.can_plot()
+    assert not html_page.can_plot()
     page = verify.render(_with_series(), "html")
     assert "<table>" in page and "C8/synthetic" in page and "data:image/png" not in page
     assert "Plots omitted: matplotlib is not installed" in page

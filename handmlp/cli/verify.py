@@ -102,8 +102,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.output is not None:
         check_output(args.output)
-    if args.format == "html" and not verify.can_plot():
-        print(f"handmlp verify: note: {verify.PLOTS_HINT}", file=sys.stderr)
+    if args.format == "html":
+        from reference.conformance import html_page
+
+        if not html_page.can_plot():
+            print(f"handmlp verify: note: {html_page.PLOTS_HINT}", file=sys.stderr)
     if verify.torch_version() is None:
         then = "skips allowed" if args.allow_skip else "the run is INCOMPLETE (exit 1) unless --allow-skip"
         print(
