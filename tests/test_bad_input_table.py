@@ -148,6 +148,7 @@ rows(
     ("x_ragged", lambda w: w.net.forward([[1.0, 2.0, 3.0], [1.0]]), T, "x"),
     ("x_nan_in_list", lambda w: w.net.forward([[1.0, NAN, 3.0]]), V, "x"),
     ("call_x_wrong_width", lambda w: w.net(np.ones((2, 5))), V, "x"),
+    ("x_none", lambda w: w.net.forward(None), T, "x"),
 )
 
 rows(
@@ -161,6 +162,7 @@ rows(
     ("grad_output_float32", lambda w: w.net.backward(np.ones((2, 2), dtype=np.float32)), T, "grad_output"),
     ("grad_output_integers", lambda w: w.net.backward(np.ones((2, 2), dtype=int)), T, "grad_output"),
     ("grad_output_strings", lambda w: w.net.backward([["a", "b"], ["c", "d"]]), T, "grad_output"),
+    ("grad_output_none", lambda w: w.net.backward(None), T, "grad_output"),
 )
 
 rows(
