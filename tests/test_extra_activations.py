@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from handmlp import ACTIVATIONS, MLP, get_activation, get_loss
-from handmlp.activations import EXTRA_ACTIVATIONS, Activation
+from handmlp.activation_base import Activation
+from handmlp.extra_activations import EXTRA_ACTIVATIONS
 from handmlp.gradcheck import assert_elementwise, assert_gradient, check_elementwise
 from tests.matrix import ACTIVATIONS as TWINNED
 

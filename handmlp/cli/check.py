@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         catalog.handmlp_version,
         catalog.torch_version,
         catalog.seconds + spread.seconds,
-        impl.name,
+        implementation=impl.name,
     )
     report.diagnosis = first_diagnosis(report.results)
     text = reports.render(report, args.format)
