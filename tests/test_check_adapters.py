@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from handmlp import check_network
-from reference.conformance.adapters import ColumnVectors, HandmlpImplementation, Mapped, WeightDict
+from reference.conformance.adapters import ColumnVectors, Mapped, WeightDict
+from reference.conformance.default import HandmlpImplementation
 from reference.conformance.protocol import Architecture, LossSpec, capabilities
 from reference.conformance.report import run
 

@@ -76,7 +76,7 @@ def test_check_user_mistakes_are_one_line_and_exit_2(
 
 def test_check_on_an_implementation_that_expresses_nothing_exits_nonzero(tmp_path: pathlib.Path) -> None:
     (tmp_path / "nothing.py").write_text(
-        "from reference.conformance.adapters import HandmlpImplementation\n"
+        "from reference.conformance.default import HandmlpImplementation\n"
         "class Nothing(HandmlpImplementation):\n"
         "    extra_capabilities = ()\n"
         "    lacks = ('activations', 'loss', 'input_gradient', 'sgd_step')\n"
@@ -122,3 +122,23 @@ def test_the_oracle_fixture_serves_a_users_own_tests(pytester: pytest.Pytester) 
         """
     )
     pytester.runpytest_inprocess("-q", "-p", "no:randomly").assert_outcomes(passed=1)
+
+
+def test_check_on_handmlp_itself_runs_every_catalog_case(tmp_path: pathlib.Path) -> None:
+    out = tmp_path / "handmlp.json"
+    spec = "reference.conformance.default:HandmlpImplementation"
+    assert main(["check", spec, "--format", "json", "-o", str(out)]) == 0
+    summary = json.loads(out.read_text(encoding="utf-8"))["summary"]
+    assert summary["not_applicable"] == 0 and summary["passed"] == summary["total"] > 53
+
+
+@pytest.mark.parametrize("script", ["check_network.py", "check_two_layer_net.py"])
+def test_the_example_scripts_run_and_exit_0(
+    script: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import runpy
+
+    monkeypatch.syspath_prepend(str(ROOT / "examples"))  # as `python examples/<script>` puts it first
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(ROOT / "examples" / script), run_name="__main__")
+    assert done.value.code == 0 and "OK:" in capsys.readouterr().out

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from handmlp import check_network
-from reference.conformance.adapters import ColumnVectors, HandmlpImplementation, WeightDict
+from reference.conformance.adapters import ColumnVectors, WeightDict
+from reference.conformance.default import HandmlpImplementation
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "examples"))
 import network

@@ -155,7 +155,7 @@ def check_network(
 ) -> Report:
     """Check `impl` (an `Implementation`; handmlp itself when None) against torch.autograd over `shapes`,
     `batch_sizes` and float64/float32. `report.ok` is the verdict, `report.diagnosis` its first line."""
-    from reference.conformance.adapters import HandmlpImplementation
+    from reference.conformance.default import HandmlpImplementation
 
     impl = HandmlpImplementation() if impl is None else impl
     capabilities(impl)  # a clear TypeError for something that is not an implementation

@@ -11,7 +11,7 @@ Optional, each its own small protocol, found with `capabilities(impl)`:
 - `HasLoss`: `loss_gradient` of ŷ, y, and `loss_value` when it has one (C5);
 - `HasInputGradient`: `input_gradient(x, y, loss)`, ∂L/∂x of shape (batch, n_in) (C10);
 - `HasSGDStep`: `sgd_step(x, y, loss, lr)` then `state_dict()` in torch's layout (C8).
-handmlp itself is the default implementation (`reference.conformance.adapters.HandmlpImplementation`).
+handmlp itself is the default implementation (`reference.conformance.default.HandmlpImplementation`).
 """
 
 from __future__ import annotations
