@@ -109,18 +109,24 @@ class Custom:
             hs.append(np.tanh(z) if i < self.n - 1 else z)
         return hs
 
+    bug = ""
+
     def grads(self, x: Any, y: Any) -> dict[str, Any]:
         hs = self._forward(x)
         delta, out = hs[-1] - y, {}
+        delta = {"half": 2 * delta, "loss": hs[-1] - 0.9 * y}.get(self.bug, delta)
         for i in reversed(range(self.n)):
-            out[f"layer{i}.w"], out[f"layer{i}.b"] = delta.T @ hs[i], delta.sum(axis=0)[:, None]
-            delta = (delta @ self.t[f"layer{i}.w"]) * (1 - hs[i] ** 2)
+            bias = delta.mean(axis=0) if self.bug == "bias_mean" and i == 0 else delta.sum(axis=0)
+            out[f"layer{i}.w"], out[f"layer{i}.b"] = delta.T @ hs[i], bias[:, None]
+            slope = 1.1 if self.bug == "recursion" else 1.0  # a derivative off by 10%, in the hidden layers
+            delta = (delta @ self.t[f"layer{i}.w"]) * slope * (1 - hs[i] ** 2)
         return out
 
 
-def _custom() -> Mapped:
+def _custom(bug: str = "") -> Mapped:
+    planted = type(f"Custom_{bug}", (Custom,), {"bug": bug})
     return Mapped(
-        Custom,
+        planted,
         tensors=lambda net: net.t,
         names=lambda layer, kind: f"layer{layer}.{kind[0]}",
         forward=lambda net, x: net.predict(x),
@@ -191,3 +197,17 @@ def test_handmlp_architecture_support() -> None:
     assert impl.supports(arch, LossSpec("l1", "sum"))
     assert impl.supports(Architecture((2, 3), ("relu",), (True,)), LossSpec("zero_one", "sum"))
     assert impl.supports(Architecture((2, 3), ("relu",), (False,)), LossSpec("l1", "sum")) is None
+
+
+@pytest.mark.parametrize(
+    ("bug", "expected"),
+    [
+        ("half", "every gradient is exactly 2 × torch's: likely the ½ of ½(y − ŷ)²"),
+        ("loss", "the loss gradient ∂L/∂ŷ of half_squared_error (sum) (C5): the output layer's ∂L/∂layer1.w"),
+        ("bias_mean", "∂L/∂layer0.b is mis-summed: yours is the mean of δ over the batch"),
+        ("recursion", "the delta recursion between layer1.w and layer0.w (C10): ∂L/∂layer1.w is right"),
+    ],
+)
+def test_diagnosis_names_the_equation_in_the_users_tensor_names(bug: str, expected: str) -> None:
+    report = check_network(_custom(bug), shapes=((3, 4, 2),), batch_sizes=(4,))
+    assert not report.ok and report.diagnosis.startswith(expected), report.diagnosis

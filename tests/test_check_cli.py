@@ -142,3 +142,17 @@ def test_the_example_scripts_run_and_exit_0(
     with pytest.raises(SystemExit) as done:
         runpy.run_path(str(ROOT / "examples" / script), run_name="__main__")
     assert done.value.code == 0 and "OK:" in capsys.readouterr().out
+
+
+def test_without_torch_check_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from handmlp import check_network
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # any `import torch` now raises ImportError
+    assert main(["check", DICT]) == 2
+    assert "pip install torch==2.13.0" in capsys.readouterr().err
+    with pytest.raises(ImportError, match="pip install torch"):
+        check_network()

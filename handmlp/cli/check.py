@@ -41,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
         from reference.conformance.network import check_network, first_diagnosis, one_thread
     except ImportError as exc:  # torch absent or a broken install
         raise UsageError(f"cannot import the reference package ({exc}); pip install torch==2.13.0") from exc
+    if reports.torch_version() is None:
+        raise UsageError(f"checking a network compares it with torch.autograd; {reports.TORCH_HINT}")
     try:
         impl = load_implementation(args.spec)
     except SpecError as exc:

@@ -24,7 +24,7 @@ from handmlp.mlp import MLP
 from reference.conformance import probes
 from reference.conformance.case import Case, Outcome
 from reference.conformance.protocol import Architecture, Array, LayoutError, NotApplicableError, capabilities
-from reference.conformance.report import CaseResult, Report, torch_version
+from reference.conformance.report import TORCH_HINT, CaseResult, Report, torch_version
 from reference.conformance.subject import against_autograd
 
 DEFAULT_SHAPES: tuple[tuple[int, ...], ...] = ((3, 4, 2), (2, 3, 3), (4, 4, 4, 4), (5, 3, 4, 1), (3, 6, 6, 2))
@@ -36,7 +36,10 @@ DTYPES = ("float64", "float32")
 def one_thread() -> Iterator[None]:
     """torch on one thread meanwhile: networks this small only lose to threads fighting over shared cores
     (a 3×2 cross-entropy took 50 ms on two busy cores, 0.1 ms on one)."""
-    import torch
+    try:
+        import torch
+    except ImportError as exc:
+        raise ImportError(f"check_network compares with torch.autograd; {TORCH_HINT}") from exc
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
