@@ -163,8 +163,8 @@ def check_network(
     impl = HandmlpImplementation() if impl is None else impl
     capabilities(impl)  # a clear TypeError for something that is not an implementation
     start = time.perf_counter()
-    cases = [*probes.cases(impl), *network_cases(impl, shapes, batch_sizes, seed)]
-    with one_thread():
+    with one_thread():  # first: without torch, say what to install
+        cases = [*probes.cases(impl), *network_cases(impl, shapes, batch_sizes, seed)]
         results = [run_case(c) for c in cases]
     report = Report(results, _version(), torch_version(), time.perf_counter() - start)
     report.diagnosis = first_diagnosis(results)
