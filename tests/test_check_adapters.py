@@ -171,7 +171,7 @@ def test_something_that_is_not_an_implementation_is_a_type_error() -> None:
 
 def test_capabilities_are_what_each_adapter_offers() -> None:
     column = ColumnVectors(network.Network, functions=(network.sigmoid, network.sigmoid_prime))
-    assert capabilities(column) == {"forward", "gradients", "activations", "loss"}
+    assert capabilities(column) == {"forward", "gradients", "activations", "loss", "sgd_step"}
     assert capabilities(WeightDict(two_layer_net.TwoLayerNet)) == {"forward", "gradients"}
     assert "sgd_step" in capabilities(HandmlpImplementation()) and "handmlp" in capabilities(
         HandmlpImplementation()

@@ -76,6 +76,13 @@ class SignFlip(network.Network):
         return y - output_activations
 
 
+class AscentStep(network.Network):
+    """E2: the update printed θ ← θ + η·∂L/∂θ."""
+
+    def update_mini_batch(self, mini_batch: Any, eta: float) -> None:
+        super().update_mini_batch(mini_batch, -eta)
+
+
 class SumForMean(two_layer_net.TwoLayerNet):
     def loss(self, X: Any, y: Any = None) -> Any:
         out = super().loss(X, y)
@@ -162,8 +169,19 @@ def test_correct_implementations_pass_every_configuration(impl: Any) -> None:
         (WeightDict(SumForMean), ["every gradient is exactly 5 ×", "sums where cross_entropy (mean)"]),
         (_hinge(False), ["loss gradient", "hinge", "at the margin y·ŷ = 1"]),
         (WeightDict(InputOneLayerUp, input_key="X"), ["input gradient ∂L/∂x is one layer off"]),
+        (_nielsen(AscentStep), ["the SGD step θ ← θ − η·∂L/∂θ (C8, E2)", "weights[0] after the step"]),
     ],
-    ids=["sigma_prime", "e5", "w_for_wt", "no_bias", "sign", "sum_for_mean", "hinge_margin", "input_grad"],
+    ids=[
+        "sigma_prime",
+        "e5",
+        "w_for_wt",
+        "no_bias",
+        "sign",
+        "sum_for_mean",
+        "hinge_margin",
+        "input_grad",
+        "ascent",
+    ],
 )
 def test_planted_bug_is_caught_and_named(impl: Any, expected: list[str]) -> None:
     diagnosis = _diagnosis(impl)

@@ -96,8 +96,9 @@ class ColumnVectors(Fixed):
         super().__init__(name or str(getattr(factory, "__name__", "network")), hidden, output, loss, "sum")
         self.factory, self.functions = factory, functions
         self.net = factory([1, 1])  # until load(): a probe for the methods it has
-        lacks = ["input_gradient", "sgd_step"] + ([] if functions else ["activations"])
-        self.lacks = tuple(lacks + ([] if hasattr(self.net, "cost_derivative") else ["loss"]))
+        lacks = ["input_gradient"] + ([] if functions else ["activations"])
+        lacks += [] if hasattr(self.net, "cost_derivative") else ["loss"]
+        self.lacks = tuple(lacks + ([] if hasattr(self.net, "update_mini_batch") else ["sgd_step"]))
 
     def load(self, arch: Architecture, state: Mapping[str, Array]) -> None:
         """Build the user's network for arch.sizes and put the state_dict's weights in its lists."""
@@ -132,8 +133,24 @@ class ColumnVectors(Fixed):
                     total[key] = total[key] + value if key in total else value.astype(np.float64)
         return total
 
+    def sgd_step(self, x: Array, y: Array, loss: LossSpec, lr: float) -> None:
+        """update_mini_batch on the batch as columns; it divides η by the batch size, so η = lr·batch
+        makes the step θ ← θ − lr·Σ_batch ∂C/∂θ, SGD on the summed cost."""
+        assert self.arch is not None
+        columns = list(zip([row[:, None] for row in x], _columns(y, self.arch.sizes[-1])))
+        self.net.update_mini_batch(columns, lr * len(columns))
+
+    def state_dict(self) -> dict[str, Array]:
+        """The weights back in torch's layout."""
+        assert self.arch is not None
+        state = {}
+        for layer in range(self.arch.n_layers):
+            state[f"{2 * layer}.weight"] = np.asarray(self.net.weights[layer])
+            state[f"{2 * layer}.bias"] = np.asarray(self.net.biases[layer]).reshape(-1)
+        return state
+
     def tensor_name(self, key: str) -> str:
-        """ "0.weight" → "weights[0]", "2.bias" → "biases[1]"."""
+        """The user's list and index: "0.weight" is weights[0], "2.bias" is biases[1]."""
         index, kind = key.split(".")
         return f"{'weights' if kind == 'weight' else 'biases'}[{int(index) // 2}]"
 

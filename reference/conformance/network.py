@@ -114,11 +114,12 @@ RANKS = ("layout", "the derivative", "the loss gradient", "the forward", "every 
 
 def _rank(found: str) -> float:
     """Upstream first: layout, then the parts (activation, loss: checked elementwise before located from
-    failing layers), the forward pass, one constant factor, then the layers from the output down."""
+    failing layers), the forward pass, one constant factor, the layers from the output down, the step."""
     for i, prefix in enumerate(RANKS):
         if found.startswith(prefix):
             return i + (0.5 if "located from" in found else 0.0)
-    return len(RANKS)
+    # the update uses the gradients: a wrong step is only its own fault when every gradient was right
+    return len(RANKS) + (1 if found.startswith("the SGD step") else 0)
 
 
 def first_diagnosis(results: list[CaseResult]) -> str:

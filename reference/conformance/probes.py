@@ -136,7 +136,46 @@ def cases(impl: Any) -> list[Case]:
                 lambda: loss_outcome(impl, loss),
             )
         )
+    if "sgd_step" in found:
+        probes.append(
+            _case(
+                "C8/sgd_step",
+                "θ ← θ − η·∂L/∂θ",
+                f"{impl.name}: one SGD step with η = 0.1 on a 3-4-2 network, batch of 5",
+                "torch: the twin's parameters minus η times torch.autograd's gradient",
+                lambda: sgd_outcome(impl),
+            )
+        )
     return probes
+
+
+def sgd_outcome(impl: Any, lr: float = 0.1) -> Outcome:
+    """Your weights after one step against θ − η·∂L/∂θ with torch's gradient; each side's error is the
+    gradient's bound times η plus one rounding of each of θ, η·g and their difference."""
+    from reference.conformance.network import targets
+    from reference.conformance.subject import load, outcome_of
+    from reference.oracle.bounds import network_bounds
+    from reference.twins.mlp import autograd_gradients
+
+    rng = np.random.default_rng(8)
+    net = MLP([3, 4, 2], [impl.hidden, impl.output], seed=8)
+    x, y = rng.normal(size=(5, 3)), targets(impl.loss.name, 2, 5, rng)
+    fn = get_loss(impl.loss.name, impl.loss.reduction)
+    load(impl, net, impl.loss)
+    impl.sgd_step(x.copy(), y, impl.loss, lr)
+    mine = impl.state_dict()
+    torch_side, bounds = autograd_gradients(net, x, y, fn), network_bounds(net, x, y, fn)
+    u = unit_roundoff(np.float64)
+    results = []
+    for key, theta in net.state_dict().items():
+        step = lr * torch_side.grads[key]
+        bound = lr * bounds.grads[key] + 2 * 3 * u * (np.abs(theta) + np.abs(step))
+        name = f"{impl.tensor_name(key)} after the step"
+        results.append(compare_within_bound(name, mine[key], theta - step, bound))
+    outcome = outcome_of(results, impl)
+    if not outcome.passed:
+        outcome.diagnosis = f"the SGD step θ ← θ − η·∂L/∂θ (C8, E2) is wrong: {outcome.detail}"
+    return outcome
 
 
 def finite_differences(impl: Any, ref: MLP, arch: Architecture, x: Array, y: Array, fn: Loss) -> Outcome:
