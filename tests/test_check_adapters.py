@@ -211,3 +211,36 @@ def test_handmlp_architecture_support() -> None:
 def test_diagnosis_names_the_equation_in_the_users_tensor_names(bug: str, expected: str) -> None:
     report = check_network(_custom(bug), shapes=((3, 4, 2),), batch_sizes=(4,))
     assert not report.ok and report.diagnosis.startswith(expected), report.diagnosis
+
+
+def test_the_generic_adapter_takes_a_mapping_and_leaves_other_depths_not_applicable() -> None:
+    mapped = _custom()
+    mapped.names = {
+        "0.weight": "layer0.w",
+        "0.bias": "layer0.b",
+        "2.weight": "layer1.w",
+        "2.bias": "layer1.b",
+    }
+    report = check_network(mapped, shapes=((3, 4, 2), (3, 4, 4, 2)), batch_sizes=(2,))
+    statuses = {r.case.id: r.status for r in report.results}
+    assert statuses["network/3-4-2/float64/batch2"] == "pass" and report.ok
+    assert statuses[
+        "network/3-4-4-2/float64/batch2"
+    ] == "n/a" and "its names map no" in report.summary() + str([r.detail for r in report.results])
+
+
+def test_activations_without_a_torch_twin_go_through_finite_differences() -> None:
+    report = check_network(HandmlpImplementation(hidden="gaussian"), shapes=((3, 4, 2),), batch_sizes=(1, 3))
+    assert report.ok and report.count("pass") == len(report.results), str(report)
+    assert all("finite" not in r.detail for r in report.results)
+
+
+def test_a_wrong_derivative_without_a_torch_twin_is_caught_by_finite_differences(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import handmlp.extra_activations as extra
+
+    monkeypatch.setattr(extra.Gaussian, "gradient", lambda self, z, a=None: -z * self.value(z))  # 2 lost
+    report = check_network(HandmlpImplementation(hidden="gaussian"), shapes=((3, 4, 2),), batch_sizes=(3,))
+    assert not report.ok and report.diagnosis.startswith("the derivative of gaussian (C10, C15) is wrong")
+    assert report.count("fail") == len(report.results) - 2  # all but the loss and identity probes

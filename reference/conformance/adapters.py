@@ -175,8 +175,9 @@ def _columns(y: Array, n_out: int) -> list[Array]:
 
 
 class Mapped(Fixed):
-    """Any layout: `tensors(net)` is the mutable mapping holding the user's arrays, `names(layer, kind)`
-    their keys, `transposed` says weights are stored (in, out), `bias_shape` is "flat", "column" or "row";
+    """Any layout: `tensors(net)` is the mutable mapping holding the user's arrays, `names` their keys (a
+    function of (layer, "weight" | "bias"), or a mapping from torch's keys "0.weight", "0.bias", …),
+    `transposed` says weights are stored (in, out), `bias_shape` is "flat", "column" or "row";
     `forward(net, x)` and `gradients(net, x, y)` (a mapping by the user's keys) run on row batches;
     `input_key` names ∂L/∂x among the gradients when they include it."""
 
@@ -185,7 +186,7 @@ class Mapped(Fixed):
         factory: Callable[[list[int]], Any],
         *,
         tensors: Callable[[Any], MutableMapping[str, Any]],
-        names: Callable[[int, str], str],
+        names: Callable[[int, str], str] | Mapping[str, str],
         forward: Callable[[Any, Array], Array],
         gradients: Callable[[Any, Array, Array], Mapping[str, Any]],
         hidden: str,
@@ -223,8 +224,18 @@ class Mapped(Fixed):
         return {"flat": shape, "column": (shape[0], 1), "row": (1, shape[0])}[self.bias_shape]
 
     def _user_name(self, key: str) -> str:
+        if isinstance(self.names, Mapping):
+            return self.names[key]
         index, kind = key.split(".")
         return self.names(int(index) // 2, kind)
+
+    def supports(self, arch: Architecture, loss: LossSpec) -> str | None:
+        """As Fixed, and with `names` a mapping, only the networks whose every key it maps."""
+        if isinstance(self.names, Mapping):
+            unmapped = [k for k in arch.state_keys() if k not in self.names]
+            if unmapped:
+                return f"its names map no {unmapped}"
+        return super().supports(arch, loss)
 
     def load(self, arch: Architecture, state: Mapping[str, Array]) -> None:
         """Build the user's network and write each state_dict tensor into its place, in its layout."""

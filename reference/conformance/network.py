@@ -88,6 +88,7 @@ def run_configuration(impl: Any, arch: Architecture, batch: int, seed: int) -> O
         arch = Architecture(arch.sizes, arch.activations, arch.bias, "float64")
         ref = MLP(list(arch.sizes), list(arch.activations), seed=seed)
         fn = get_loss(impl.loss.name, impl.loss.reduction)
+        y = y.astype(np.float64) if y.dtype.kind == "f" else y
         return probes.finite_differences(impl, ref, arch, x.astype(np.float64), y, fn)
     return against_autograd(impl, ref, x, y, impl.loss)
 
