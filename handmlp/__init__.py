@@ -7,6 +7,8 @@ from typing import Any
 
 from handmlp.activations import ACTIVATIONS, Activation, get_activation
 from handmlp.batching import batch_schedule, iterations_per_epoch
+from handmlp.chain import four_parameter_chain
+from handmlp.datasets import Standardizer, train_test_split
 from handmlp.gradcheck import (
     GradcheckResult,
     assert_elementwise,
@@ -14,11 +16,14 @@ from handmlp.gradcheck import (
     check_elementwise,
     check_gradient,
 )
+from handmlp.idx import load_mnist, read_idx
 from handmlp.losses import LOSSES, Loss, NotDifferentiableError, get_loss
+from handmlp.metrics import accuracy
 from handmlp.mlp import MLP
 from handmlp.optim import SGD
 from handmlp.perceptron import delta_rule, rosenblatt, threshold_neuron, threshold_neuron_step
-from handmlp.train import History, fit
+from handmlp.serialize import ModelFileError, load, save
+from handmlp.train import History, fit, train_step
 
 __version__ = "0.1.0"
 
@@ -43,7 +48,10 @@ __all__ = [
     "GradcheckResult",
     "History",
     "Loss",
+    "ModelFileError",
     "NotDifferentiableError",
+    "Standardizer",
+    "accuracy",
     "assert_elementwise",
     "assert_gradient",
     "batch_schedule",
@@ -52,10 +60,17 @@ __all__ = [
     "check_network",
     "delta_rule",
     "fit",
+    "four_parameter_chain",
     "get_activation",
     "get_loss",
     "iterations_per_epoch",
+    "load",
+    "load_mnist",
+    "read_idx",
     "rosenblatt",
+    "save",
     "threshold_neuron",
     "threshold_neuron_step",
+    "train_step",
+    "train_test_split",
 ]

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from handmlp.activation_base import Activation, Array, check_width, learnable
+from handmlp.activation_base import Activation, Array, LearnableActivation
 from handmlp.extra_activations import EXTRA_ACTIVATIONS
 from handmlp.special import erf, logistic
 from handmlp.validation import choice, real
@@ -250,23 +250,19 @@ class Softsign(Activation):
         return 1.0 / (d * d)
 
 
-class PReLU(Activation):
+class PReLU(LearnableActivation):
     """z if z > 0 else w·z with a learnable slope w (C14); g′ = 1 if z > 0 else w; ∂g/∂w = 0 if z > 0 else z.
 
-    `num_parameters` is 1 (one slope shared by the layer, torch's default) or the layer's width (one slope
-    per unit); the slope is the parameter torch calls `weight`, of shape (num_parameters,).
+    The slope is the parameter torch calls `weight`, of shape (num_parameters,): 1 (one slope shared by the
+    layer, torch's default) or the layer's width (one slope per unit).
     """
 
     name = "prelu"
+    parameter_name = "weight"
+    weight: Array
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
-        self.weight: Array = learnable(num_parameters, init)
-        self.num_parameters, self.init = int(num_parameters), float(init)
-
-    def build(self, n_units: int, dtype: Any) -> None:
-        super().build(n_units, dtype)
-        check_width(self.num_parameters, n_units)
-        self.weight = self.weight.astype(dtype)
+        super().__init__(num_parameters, init)
 
     def value(self, z: Array) -> Array:
         return np.where(z > 0, z, self.weight * z)
@@ -274,14 +270,8 @@ class PReLU(Activation):
     def gradient(self, z: Array, a: Array | None = None) -> Array:
         return np.where(z > 0, np.ones_like(z), np.broadcast_to(self.weight, z.shape))
 
-    def parameters(self) -> dict[str, Array]:
-        return {"weight": self.weight}
-
     def parameter_gradients(self, z: Array) -> dict[str, Array]:
         return {"weight": np.where(z > 0, np.zeros_like(z), z)}
-
-    def settings(self) -> dict[str, Any]:
-        return {"num_parameters": self.num_parameters, "init": self.init}
 
 
 TORCH_ACTIVATIONS: dict[str, type[Activation]] = {

@@ -57,13 +57,14 @@ class Case:
 
     @property
     def course_id(self) -> str:
-        """The COURSE.md id this case cites: "C9" for "C9/dL_dw1"."""
+        """The course id this case cites (docs/equations.md): "C9" for "C9/dL_dw1"."""
         return self.id.split("/")[0]
 
 
 CATALOG: list[Case] = []
 
-# Every equation and erratum id of COURSE.md; tests/test_catalog.py checks this list against the file.
+# Every equation and erratum id of the course, as docs/equations.md maps them; tests/test_catalog.py and
+# tests/test_equations_map.py check this list against the map.
 COURSE_IDS = [f"C{i}" for i in range(1, 18)] + [f"E{i}" for i in range(1, 6)]
 
 AUTOGRAD = "torch.autograd on the torch twin with the same weights"

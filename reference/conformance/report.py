@@ -102,7 +102,7 @@ class Report:
             skipped += f" ({why}{'; skips allowed' if self.allow_skip else ''})"
         passed, failed, errors = self.count("pass"), self.count("fail"), self.count("error")
         counts = f"{passed} passed, {failed} failed, {skipped}, {errors} errors"
-        if self.count("n/a"):  # an implementation under test that cannot express a case: counted apart
+        if self.count("n/a"):
             counts += f"; {self.count('n/a')} not applicable"
         return f"{self.verdict}: {len(self.results)} cases, {counts} in {self.seconds:.2f}s"
 
@@ -151,10 +151,10 @@ def default_implementation() -> Any:
 def run(
     pattern: str | None = None,
     progress: Callable[[CaseResult, int, int], None] | None = None,
+    impl: Any = None,
     *,
     ids: Sequence[str] | None = None,
     allow_skip: bool = False,
-    impl: Any = None,
 ) -> Report:
     """Run the catalog cases `select(pattern, ids=ids)` picks (all when both are None), in id order, on
     `impl` (handmlp when None), calling `progress` after each. With `allow_skip`, cases skipped for want of
@@ -171,8 +171,9 @@ def run(
         if progress is not None:
             progress(result, i, len(cases))
     name = "handmlp" if impl is None else impl.name
-    seconds = time.perf_counter() - start
-    return Report(results, handmlp.__version__, version, seconds, allow_skip, implementation=name)
+    return Report(
+        results, handmlp.__version__, version, time.perf_counter() - start, allow_skip, implementation=name
+    )
 
 
 # --- formats ------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import torch
 from numpy.typing import NDArray
 
 from handmlp.activations import GELU_TANH_COEFFICIENT, Activation
-from handmlp.special import erf
+from handmlp.special import erf, logistic
 
 Array = NDArray[Any]
 Magnitude = Callable[[Activation, Array], Array]
@@ -70,7 +70,7 @@ def _tanh_derivative_magnitude(act: Activation, z: Array) -> Array:
 
 
 def _silu_derivative_magnitude(act: Activation, z: Array) -> Array:
-    s = 1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))
+    s = logistic(z)
     return s * (1.0 + np.abs(z) * (1.0 + s))
 
 
