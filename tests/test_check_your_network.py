@@ -187,3 +187,12 @@ def test_planted_bug_is_caught_and_named(impl: Any, expected: list[str]) -> None
     diagnosis = _diagnosis(impl)
     for words in expected:
         assert words in diagnosis, diagnosis
+
+
+def test_a_derivative_not_exposed_is_located_from_the_layers_that_fail(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(network, "sigmoid_prime", network.sigmoid)  # σ′ without (1 − σ), in every layer
+    diagnosis = _diagnosis(ColumnVectors(network.Network))  # no functions= given: nothing elementwise
+    assert diagnosis.startswith("the derivative of sigmoid (C3, C10), located from the layers that fail")
+    assert "output layer (weights[1])" in diagnosis and "lost its (1 − σ)" in diagnosis
