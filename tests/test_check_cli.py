@@ -124,12 +124,19 @@ def test_the_oracle_fixture_serves_a_users_own_tests(pytester: pytest.Pytester) 
     pytester.runpytest_inprocess("-q", "-p", "no:randomly").assert_outcomes(passed=1)
 
 
-def test_check_on_handmlp_itself_runs_every_catalog_case(tmp_path: pathlib.Path) -> None:
+def test_check_on_handmlp_itself_runs_the_selected_catalog_cases(tmp_path: pathlib.Path) -> None:
     out = tmp_path / "handmlp.json"
     spec = "reference.conformance.default:HandmlpImplementation"
-    assert main(["check", spec, "--format", "json", "-o", str(out)]) == 0
-    summary = json.loads(out.read_text(encoding="utf-8"))["summary"]
-    assert summary["not_applicable"] == 0 and summary["passed"] == summary["total"] > 53
+    assert main(["check", spec, "-k", "C9|C10|C5", "--format", "json", "-o", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    summary, ids = data["summary"], {case["id"] for case in data["cases"]}
+    assert summary["not_applicable"] == 0 and summary["passed"] == summary["total"]
+    assert {"C9/dL_dw1", "C10/delta_rule", "C5/hinge", "C8/sgd_step", "network/3-4-2/float32/batch5"} <= ids
+
+
+def test_check_refuses_a_bad_regex_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", DICT, "-k", "("]) == 2
+    assert capsys.readouterr().err.startswith("handmlp check: error: ")
 
 
 @pytest.mark.parametrize("script", ["check_network.py", "check_two_layer_net.py"])
