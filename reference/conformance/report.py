@@ -139,7 +139,7 @@ def run_case(case: Case, has_torch: bool, impl: Any = None) -> CaseResult:
 
 def default_implementation() -> Any:
     """handmlp itself, the implementation the catalog checks when none is given."""
-    from reference.conformance.adapters import HandmlpImplementation
+    from reference.conformance.default import HandmlpImplementation
 
     return HandmlpImplementation()
 
