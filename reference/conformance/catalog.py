@@ -16,6 +16,7 @@ from reference.conformance.cases import (  # noqa: F401  (registers the cases)
     activations,
     backprop,
     batching,
+    calibration,
     checker,
     losses,
     sgd,
