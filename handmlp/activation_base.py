@@ -22,7 +22,7 @@ from handmlp.validation import float_array, float_dtype, integer, real
 
 Array = NDArray[Any]
 
-__all__ = ["Activation", "check_width", "learnable"]
+__all__ = ["Activation", "LearnableActivation", "check_width", "learnable"]
 
 
 class Activation:
@@ -74,6 +74,28 @@ class Activation:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.settings().items())
         return f"{type(self).__name__}({args})"
+
+
+class LearnableActivation(Activation):
+    """An activation with one learnable array (C14), named `parameter_name` as torch names it, of shape
+    (num_parameters,): one value shared by the layer (num_parameters = 1, torch's default) or one per unit."""
+
+    parameter_name: ClassVar[str] = ""
+
+    def __init__(self, num_parameters: int, init: float) -> None:
+        setattr(self, self.parameter_name, learnable(num_parameters, init))
+        self.num_parameters, self.init = int(num_parameters), float(init)
+
+    def build(self, n_units: int, dtype: Any) -> None:
+        super().build(n_units, dtype)
+        check_width(self.num_parameters, n_units)
+        setattr(self, self.parameter_name, getattr(self, self.parameter_name).astype(dtype))
+
+    def parameters(self) -> dict[str, Array]:
+        return {self.parameter_name: getattr(self, self.parameter_name)}
+
+    def settings(self) -> dict[str, Any]:
+        return {"num_parameters": self.num_parameters, "init": self.init}
 
 
 def learnable(num_parameters: Any, init: Any) -> Array:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from handmlp.activation_base import Activation, Array, check_width, learnable
+from handmlp.activation_base import Activation, Array, LearnableActivation
 from handmlp.extra_activations import EXTRA_ACTIVATIONS
 from handmlp.special import erf, logistic
 from handmlp.validation import choice, real
@@ -25,6 +25,7 @@ __all__ = [
     "EXTRA_ACTIVATIONS",
     "GELU",
     "GELU_TANH_COEFFICIENT",
+    "SQRT_2_OVER_PI",
     "TORCH_ACTIVATIONS",
     "Activation",
     "Hardtanh",
@@ -37,6 +38,7 @@ __all__ = [
     "Softplus",
     "Softsign",
     "Tanh",
+    "gelu_tanh_inner",
     "get_activation",
 ]
 
@@ -171,7 +173,7 @@ class SiLU(Activation):
 
 _SQRT1_2 = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)  # √(2/π), in GELU's tanh approximation
 GELU_TANH_COEFFICIENT = 0.044715  # the cubic term of torch's tanh approximation of GELU
 
 
@@ -190,13 +192,13 @@ class GELU(Activation):
 
     def value(self, z: Array) -> Array:
         if self.approximate == "tanh":
-            return 0.5 * z * (1.0 + np.tanh(_gelu_tanh_inner(z)))
+            return 0.5 * z * (1.0 + np.tanh(gelu_tanh_inner(z)))
         return 0.5 * z * (1.0 + erf(z * _SQRT1_2))
 
     def gradient(self, z: Array, a: Array | None = None) -> Array:
         if self.approximate == "tanh":
-            t = np.tanh(_gelu_tanh_inner(z))
-            d_inner = _SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_COEFFICIENT * z * z)
+            t = np.tanh(gelu_tanh_inner(z))
+            d_inner = SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_COEFFICIENT * z * z)
             return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * d_inner
         cdf = 0.5 * (1.0 + erf(z * _SQRT1_2))
         # e^(−z²/2) underflows to 0 beyond |z| ≈ 38.6 (14 in float32): z·φ(z) is below the tiniest float.
@@ -208,9 +210,9 @@ class GELU(Activation):
         return {"approximate": self.approximate}
 
 
-def _gelu_tanh_inner(z: Array) -> Array:
+def gelu_tanh_inner(z: Array) -> Array:
     """√(2/π)(z + 0.044715z³), the argument of tanh in GELU's tanh approximation."""
-    return _SQRT_2_OVER_PI * (z + GELU_TANH_COEFFICIENT * z * z * z)
+    return SQRT_2_OVER_PI * (z + GELU_TANH_COEFFICIENT * z * z * z)
 
 
 class Hardtanh(Activation):
@@ -250,23 +252,19 @@ class Softsign(Activation):
         return 1.0 / (d * d)
 
 
-class PReLU(Activation):
+class PReLU(LearnableActivation):
     """z if z > 0 else w·z with a learnable slope w (C14); g′ = 1 if z > 0 else w; ∂g/∂w = 0 if z > 0 else z.
 
-    `num_parameters` is 1 (one slope shared by the layer, torch's default) or the layer's width (one slope
-    per unit); the slope is the parameter torch calls `weight`, of shape (num_parameters,).
+    The slope is the parameter torch calls `weight`, of shape (num_parameters,): 1 (one slope shared by the
+    layer, torch's default) or the layer's width (one slope per unit).
     """
 
     name = "prelu"
+    parameter_name = "weight"
+    weight: Array
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
-        self.weight: Array = learnable(num_parameters, init)
-        self.num_parameters, self.init = int(num_parameters), float(init)
-
-    def build(self, n_units: int, dtype: Any) -> None:
-        super().build(n_units, dtype)
-        check_width(self.num_parameters, n_units)
-        self.weight = self.weight.astype(dtype)
+        super().__init__(num_parameters, init)
 
     def value(self, z: Array) -> Array:
         return np.where(z > 0, z, self.weight * z)
@@ -274,14 +272,8 @@ class PReLU(Activation):
     def gradient(self, z: Array, a: Array | None = None) -> Array:
         return np.where(z > 0, np.ones_like(z), np.broadcast_to(self.weight, z.shape))
 
-    def parameters(self) -> dict[str, Array]:
-        return {"weight": self.weight}
-
     def parameter_gradients(self, z: Array) -> dict[str, Array]:
         return {"weight": np.where(z > 0, np.zeros_like(z), z)}
-
-    def settings(self) -> dict[str, Any]:
-        return {"num_parameters": self.num_parameters, "init": self.init}
 
 
 TORCH_ACTIVATIONS: dict[str, type[Activation]] = {

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from handmlp.validation import integer
+from handmlp import validation
+from handmlp.validation import flag, integer
 
 IndexArray = NDArray[np.intp]
 
@@ -61,7 +62,9 @@ def batch_schedule(
     """
     epochs = integer("epochs", epochs, 0)
     resolve_batch_size(n, batch_size)
-    rng = np.random.default_rng(seed) if shuffle else None
+    seed = None if seed is None else validation.seed("seed", seed)
+    drop_last = flag("drop_last", drop_last)
+    rng = np.random.default_rng(seed) if flag("shuffle", shuffle) else None
     return [
         (epoch, indices)
         for epoch in range(epochs)

@@ -1,6 +1,11 @@
-"""The in-browser playground's two-dimensional datasets (COURSE.md C17), generated from a seed.
+"""Datasets to train on: the in-browser playground's two-dimensional sets (C17 in docs/equations.md),
+generated from a seed, scikit-learn's 8×8 digits (an optional extra), and the tools to split and
+standardise them.
 
-Each function returns (X, y): X of shape (n, 2), y of shape (n,) with labels +1 and −1 (the two colours).
+Each playground function returns (X, y): X of shape (n, 2), y of shape (n,) with labels +1 and −1 (the two
+colours); `fit` takes such a y as it comes for a network with one output. `digits()` returns the 1,797
+images of 8×8 pixels as X of shape (1797, 64) and the labels 0–9; MNIST's IDX files are read by
+`handmlp.idx.load_mnist` from a folder the user names.
 """
 
 from __future__ import annotations
@@ -11,11 +16,20 @@ import numpy as np
 from numpy.typing import NDArray
 
 from handmlp import validation
-from handmlp.validation import integer, non_negative
+from handmlp.validation import check_finite, integer, non_negative, real
 
 Array = NDArray[Any]
 
-__all__ = ["DATASETS", "circle", "gaussian", "spiral", "xor"]
+__all__ = [
+    "DATASETS",
+    "Standardizer",
+    "circle",
+    "digits",
+    "gaussian",
+    "spiral",
+    "train_test_split",
+    "xor",
+]
 
 
 def _checked(n: Any, noise: Any, seed: Any) -> tuple[int, float, np.random.Generator]:
@@ -63,3 +77,70 @@ def spiral(n: int = 200, noise: float = 0.0, seed: int = 0) -> tuple[Array, Arra
 
 
 DATASETS = {"circle": circle, "xor": xor, "gaussian": gaussian, "spiral": spiral}
+
+
+def digits() -> tuple[Array, Array]:
+    """scikit-learn's 8×8 handwritten digits: X of shape (1797, 64), pixel values 0–16 as float64, and y the
+    labels 0–9 as int64. Needs scikit-learn (`pip install "handmlp[digits]"`); the data ship with it."""
+    try:
+        from sklearn.datasets import load_digits  # type: ignore[import-untyped]
+    except ImportError as exc:
+        raise ModuleNotFoundError(
+            'digits: needs scikit-learn, which ships the data; install it with pip install "handmlp[digits]"'
+        ) from exc
+    bunch = load_digits()
+    return np.asarray(bunch.data, dtype=np.float64), np.asarray(bunch.target, dtype=np.int64)
+
+
+def train_test_split(
+    X: Any, y: Any, test_fraction: float = 0.25, seed: int = 0
+) -> tuple[Array, Array, Array, Array]:
+    """(X_train, X_test, y_train, y_test): a seeded random permutation, its last ⌈test_fraction·n⌉ samples
+    held out (at least one on each side)."""
+    x_all, y_all = np.asarray(X), np.asarray(y)
+    if x_all.ndim == 0 or y_all.ndim == 0 or len(x_all) != len(y_all):
+        raise ValueError(
+            f"y: expected one target per sample of X, got X of shape {x_all.shape} and y of {y_all.shape}"
+        )
+    fraction = real("test_fraction", test_fraction)
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"test_fraction: expected a number in (0, 1), got {fraction}")
+    n = len(x_all)
+    n_test = int(np.ceil(fraction * n))
+    if n < 2 or n_test >= n:
+        raise ValueError(f"test_fraction: {fraction} of {n} samples leaves no training sample")
+    order = np.random.default_rng(validation.seed("seed", seed)).permutation(n)
+    train, test = order[: n - n_test], order[n - n_test :]
+    return x_all[train], x_all[test], y_all[train], y_all[test]
+
+
+class Standardizer:
+    """x ↦ (x − mean)/std per input feature, with mean and std taken from the training data only; a feature
+    that is constant there (std 0, e.g. a pixel always blank) is only centred."""
+
+    def __init__(self, mean: Any, std: Any) -> None:
+        self.mean = np.asarray(mean, dtype=np.float64)
+        self.std = np.asarray(std, dtype=np.float64)
+        check_finite("mean", self.mean)
+        check_finite("std", self.std)
+        if self.mean.ndim != 1 or self.std.shape != self.mean.shape:
+            raise ValueError(f"std: expected the shape of mean {self.mean.shape}, got {self.std.shape}")
+        if np.any(self.std <= 0.0):
+            raise ValueError("std: expected values > 0 (constant features have std 1)")
+
+    @classmethod
+    def fit(cls, X: Any) -> Standardizer:
+        """The mean and standard deviation of each column of the training inputs X (n, features)."""
+        x = np.asarray(X, dtype=np.float64)
+        if x.ndim != 2 or len(x) == 0:
+            raise ValueError(f"X: expected a non-empty (n, features) array, got shape {x.shape}")
+        check_finite("X", x)
+        std = x.std(axis=0)
+        return cls(x.mean(axis=0), np.where(std > 0.0, std, 1.0))
+
+    def transform(self, X: Any, dtype: Any = np.float64) -> Array:
+        """(X − mean)/std, in `dtype`."""
+        x = np.asarray(X, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != len(self.mean):
+            raise ValueError(f"X: expected shape (n, {len(self.mean)}), got {x.shape}")
+        return ((x - self.mean) / self.std).astype(validation.float_dtype(dtype))

@@ -9,11 +9,12 @@ in `handmlp.activations.ACTIVATIONS`.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
-from handmlp.activation_base import Activation, Array, check_width, learnable
+from handmlp.activation_base import Activation, Array, LearnableActivation
 from handmlp.special import (
     expm1_over_x,
     expm1_over_x_derivative,
@@ -35,20 +36,20 @@ __all__ = [
 ]
 
 
-def _sqrt1p_square(z: Array) -> Array:
-    """√(1 + z²): np.hypot for real input (no overflow of z²), the analytic form for a complex step."""
-    return np.sqrt(1.0 + z * z) if np.iscomplexobj(z) else np.hypot(z, 1.0)
+def _sqrt1p_square(t: Array) -> Array:
+    """√(1 + t²): np.hypot for real input (no overflow of t²), the analytic form for a complex step."""
+    return np.sqrt(1.0 + t * t) if np.iscomplexobj(t) else np.hypot(t, 1.0)
 
 
 class BentIdentity(Activation):
-    """(√(z² + 1) − 1)/2 + z, derivative z/(2√(z² + 1)) + 1; written z²/(2(√(z² + 1) + 1)) + z, the same
-    value without the cancellation of √(z² + 1) − 1 near 0."""
+    """(√(z² + 1) − 1)/2 + z, derivative z/(2√(z² + 1)) + 1; written z·z/(2(√(z² + 1) + 1)) + z, the same
+    value without the cancellation of √(z² + 1) − 1 near 0 (and z·(z/…), so that z² never overflows)."""
 
     name = "bent_identity"
 
     def value(self, z: Array) -> Array:
         r = _sqrt1p_square(z)
-        return z * z / (2.0 * (r + 1.0)) + z
+        return z * (z / (2.0 * (r + 1.0))) + z
 
     def gradient(self, z: Array, a: Array | None = None) -> Array:
         return z / (2.0 * _sqrt1p_square(z)) + 1.0
@@ -82,7 +83,8 @@ class Sinusoid(Activation):
 
 
 class ISRU(Activation):
-    """Inverse square root unit z/√(1 + αz²), derivative (1/√(1 + αz²))³; α ≥ 0 fixed."""
+    """Inverse square root unit z/√(1 + αz²), derivative (1/√(1 + αz²))³; α ≥ 0 fixed. √(1 + αz²) is taken
+    as √(1 + (√α·z)²) by hypot, so that αz² never overflows."""
 
     name = "isru"
 
@@ -90,11 +92,13 @@ class ISRU(Activation):
         self.alpha = non_negative("alpha", alpha)
 
     def value(self, z: Array) -> Array:
-        return z / np.sqrt(1.0 + self.alpha * z * z)
+        return z / _sqrt1p_square(math.sqrt(self.alpha) * z)
 
     def gradient(self, z: Array, a: Array | None = None) -> Array:
-        inv = 1.0 / np.sqrt(1.0 + self.alpha * z * z)
-        return inv * inv * inv
+        inv = 1.0 / _sqrt1p_square(math.sqrt(self.alpha) * z)
+        # (1/√(1 + αz²))³ underflows to 0 beyond |z| ≈ 1e102 (1e12 in float32): the exact value is below λ.
+        with np.errstate(under="ignore"):
+            return inv * inv * inv
 
     def settings(self) -> dict[str, Any]:
         return {"alpha": self.alpha}
@@ -113,7 +117,7 @@ class LiSHT(Activation):
         return t + z * (1.0 - t * t)
 
 
-class SwishBeta(Activation):
+class SwishBeta(LearnableActivation):
     """z·σ(βz) with a learnable β (C14); g′ = σ(βz) + βz·σ(βz)(1 − σ(βz)); ∂g/∂β = z²·σ(βz)(1 − σ(βz)).
 
     σ is the logistic function (C3). `num_parameters` is 1 (one β shared by the layer) or the layer's width
@@ -121,15 +125,11 @@ class SwishBeta(Activation):
     """
 
     name = "swish_beta"
+    parameter_name = "beta"
+    beta: Array
 
     def __init__(self, num_parameters: int = 1, init: float = 1.0) -> None:
-        self.beta: Array = learnable(num_parameters, init)
-        self.num_parameters, self.init = int(num_parameters), float(init)
-
-    def build(self, n_units: int, dtype: Any) -> None:
-        super().build(n_units, dtype)
-        check_width(self.num_parameters, n_units)
-        self.beta = self.beta.astype(dtype)
+        super().__init__(num_parameters, init)
 
     def value(self, z: Array) -> Array:
         return z * logistic(self.beta * z)
@@ -138,18 +138,12 @@ class SwishBeta(Activation):
         s = logistic(self.beta * z)
         return s + self.beta * z * s * (1.0 - s)
 
-    def parameters(self) -> dict[str, Array]:
-        return {"beta": self.beta}
-
     def parameter_gradients(self, z: Array) -> dict[str, Array]:
         s = logistic(self.beta * z)
         return {"beta": z * z * s * (1.0 - s)}
 
-    def settings(self) -> dict[str, Any]:
-        return {"num_parameters": self.num_parameters, "init": self.init}
 
-
-class SoftExponential(Activation):
+class SoftExponential(LearnableActivation):
     """Soft exponential (Godfrey & Gashler 2015) with a learnable α (C14), piecewise in α:
 
         α < 0:  −ln(1 − α(z + α))/α      g′ = 1/(1 − α(z + α))
@@ -165,15 +159,11 @@ class SoftExponential(Activation):
     """
 
     name = "soft_exponential"
+    parameter_name = "alpha"
+    alpha: Array
 
     def __init__(self, num_parameters: int = 1, init: float = 0.0) -> None:
-        self.alpha: Array = learnable(num_parameters, init)
-        self.num_parameters, self.init = int(num_parameters), float(init)
-
-    def build(self, n_units: int, dtype: Any) -> None:
-        super().build(n_units, dtype)
-        check_width(self.num_parameters, n_units)
-        self.alpha = self.alpha.astype(dtype)
+        super().__init__(num_parameters, init)
 
     # Both branches are computed everywhere and np.where keeps one: the unused branch may overflow, divide by
     # zero or take the log of a negative number, and e^(αz) underflowing to 0 is exact to within u.
@@ -191,9 +181,6 @@ class SoftExponential(Activation):
             shrink = 1.0 / (1.0 - alpha * (z + alpha))
         return np.where(alpha > 0, grow, shrink)
 
-    def parameters(self) -> dict[str, Array]:
-        return {"alpha": self.alpha}
-
     def parameter_gradients(self, z: Array) -> dict[str, Array]:
         alpha = self.alpha
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
@@ -201,9 +188,6 @@ class SoftExponential(Activation):
             s = alpha * (z + alpha)
             shrink = neg_log1m_over_x(s) + (z + alpha) * (z + 2.0 * alpha) * neg_log1m_over_x_derivative(s)
         return {"alpha": np.where(alpha > 0, grow, shrink)}
-
-    def settings(self) -> dict[str, Any]:
-        return {"num_parameters": self.num_parameters, "init": self.init}
 
 
 EXTRA_ACTIVATIONS: dict[str, type[Activation]] = {

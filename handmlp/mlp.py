@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from handmlp import validation
 from handmlp.activations import Activation, get_activation
 from handmlp.linear import init_uniform, linear_backward, linear_forward
 from handmlp.losses import Loss, get_loss
-from handmlp.validation import check_shape, float_array, float_dtype
+from handmlp.metrics import output_labels
+from handmlp.validation import check_shape, flag, float_array, float_dtype
 
 Array = NDArray[Any]
 ActivationSpec = str | Activation
@@ -51,7 +54,7 @@ class MLP:
             activation = activations
         specs = _per_layer("activation", activation, n_layers, (str, Activation))
         has_bias = _per_layer("bias", bias, n_layers, (bool,))
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(None if seed is None else validation.seed("seed", seed))
         self.weights: list[Array] = []
         self.biases: list[Array | None] = []
         self.activations: list[Activation] = []
@@ -62,7 +65,12 @@ class MLP:
             act = copy.deepcopy(get_activation(spec))
             act.build(n_out, self.dtype)
             self.activations.append(act)
+        self._keys = [  # state_dict names per layer: weight, bias (or None), activation parameters
+            (f"{2 * i}.weight", f"{2 * i}.bias" if b is not None else None, f"{2 * i + 1}.")
+            for i, b in enumerate(self.biases)
+        ]
         self._cache: list[tuple[Array, Array, Array]] | None = None
+        self._grad_buffers: MappingProxyType[str, Array] | None = None
         self.grad_input: Array | None = None
 
     # --- the public contract: parameters by torch's state_dict names -------------------------------------
@@ -100,6 +108,19 @@ class MLP:
         for name, target in params.items():
             target[...] = checked[name]
 
+    def gradient_buffers(self) -> Mapping[str, Array]:
+        """Arrays shaped like the weights and biases, allocated on the first call and the same ones after
+        (a read-only mapping): where a training step's `backward(..., out=)` writes its gradients, so that
+        no step allocates them."""
+        if self._grad_buffers is None:
+            buffers = {}
+            for (w_key, b_key, _), weight, bias in zip(self._keys, self.weights, self.biases):
+                buffers[w_key] = np.empty_like(weight)
+                if b_key is not None and bias is not None:
+                    buffers[b_key] = np.empty_like(bias)
+            self._grad_buffers = MappingProxyType(buffers)
+        return self._grad_buffers
+
     def num_parameters(self) -> int:
         """Weights, biases and activation parameters: 26 for a 3-4-2 network with biases (C4)."""
         return sum(p.size for p in self.parameters().values())
@@ -118,39 +139,101 @@ class MLP:
         """ŷ for a batch x of shape (batch, n_in), keeping each layer's input and z for backward (C10)."""
         a = float_array("x", x, dtype=self.dtype)
         check_shape("x", a, (None, self.sizes[0]))
-        cache = []
+        cache: list[tuple[Array, Array, Array]] = []
+        output = self._layers(a, cache)
+        self._cache = cache
+        self.grad_input = None
+        return output
+
+    def _layers(self, a: Array, cache: list[tuple[Array, Array, Array]] | None) -> Array:
+        """a_l = g_l(a_(l−1)·W_lᵀ + b_l) layer by layer (C3, C10), appending (a_prev, z, a) to `cache`."""
         for weight, bias, act in zip(self.weights, self.biases, self.activations):
             z = linear_forward(a, weight, bias)
             a_next = act.forward(z)
-            cache.append((a, z, a_next))
+            if cache is not None:
+                cache.append((a, z, a_next))
             a = a_next
-        self._cache = cache
-        self.grad_input = None
         return a
 
-    def backward(self, grad_output: Any) -> dict[str, Array]:
+    def output(self, x: Any) -> Array:
+        """ŷ for a batch x of shape (batch, n_in), leaving the training state (forward cache, grad_input)
+        as it was: for evaluation between training steps."""
+        a = float_array("x", x, dtype=self.dtype)
+        check_shape("x", a, (None, self.sizes[0]))
+        return self._layers(a, None)
+
+    def predict(self, x: Any) -> Array:
+        """Class labels for a batch (see `handmlp.metrics`): argmax_c ŷ_c with several outputs; with one,
+        the positive class where ŷ ≥ ½ after a sigmoid output layer (labels 1 and 0), else where ŷ ≥ 0
+        (labels +1 and −1, the playground's colours). The training state is left alone."""
+        return output_labels(self.output(x), self.activations[-1].name == "sigmoid")
+
+    def backward(
+        self, grad_output: Any, *, input_grad: bool = True, out: Mapping[str, Array] | None = None
+    ) -> dict[str, Array]:
         """Backpropagate ∂L/∂ŷ through the last forward: δ = ∂L/∂a ⊙ g′(z), then ∂L/∂W = δᵀa, ∂L/∂b = Σδ,
         ∂L/∂a_prev = δW, layer by layer (C9, C10). Returns gradients keyed like state_dict(); ∂L/∂x is
-        left in `grad_input`."""
+        left in `grad_input` (skipped, and `grad_input` None, with input_grad=False, as training needs it
+        not). `out`: arrays keyed like state_dict to write the weight and bias gradients into (reused from
+        step to step by training) instead of fresh ones."""
         if self._cache is None:
             raise RuntimeError("backward: call forward(x) first")
-        grad_a = float_array("grad_output", grad_output, dtype=self.dtype)
+        input_grad = flag("input_grad", input_grad)
+        grad_a: Any = float_array("grad_output", grad_output, dtype=self.dtype)
         check_shape("grad_output", grad_a, self._cache[-1][2].shape)
+        buffers = self._checked_out(out)
         grads: dict[str, Array] = {}
         for layer in reversed(range(len(self.weights))):
             a_prev, z, a = self._cache[layer]
             act = self.activations[layer]
+            w_key, b_key, act_prefix = self._keys[layer]
             for name, d_param in act.parameter_derivatives(z).items():
-                grads[f"{2 * layer + 1}.{name}"] = sum_to_shape(
-                    grad_a * d_param, act.parameters()[name].shape
-                )
+                grads[act_prefix + name] = sum_to_shape(grad_a * d_param, act.parameters()[name].shape)
             delta = grad_a * act.derivative(z, a)
-            grad_w, grad_b, grad_a = linear_backward(delta, a_prev, self.weights[layer])
-            grads[f"{2 * layer}.weight"] = grad_w
-            if self.biases[layer] is not None:
-                grads[f"{2 * layer}.bias"] = grad_b
-        self.grad_input = grad_a
-        return {name: grads[name] for name in self.parameters()}
+            w_out, b_out = buffers.get(w_key), None if b_key is None else buffers.get(b_key)
+            back = layer > 0 or input_grad
+            if back and w_out is None and b_out is None:  # the plain call
+                grad_w, grad_b, grad_a = linear_backward(delta, a_prev, self.weights[layer])
+            else:
+                grad_w, grad_b, grad_a = linear_backward(
+                    delta, a_prev, self.weights[layer], back, w_out, b_out
+                )
+            grads[w_key] = grad_w
+            if b_key is not None:
+                grads[b_key] = grad_b
+        self.grad_input = grad_a if input_grad else None
+        return {name: grads[name] for name in self._names()}
+
+    def _names(self) -> list[str]:
+        """The state_dict names in order (weights, biases, activation parameters by layer)."""
+        names: list[str] = []
+        for (w_key, b_key, act_prefix), act in zip(self._keys, self.activations):
+            names.append(w_key)
+            if b_key is not None:
+                names.append(b_key)
+            names.extend(act_prefix + name for name in act.parameters())
+        return names
+
+    def _checked_out(self, out: Mapping[str, Array] | None) -> Mapping[str, Array]:
+        if out is None:
+            return {}
+        if self._grad_buffers is not None and out is self._grad_buffers:  # ours: keys, shapes, dtypes right
+            return self._grad_buffers
+        if not isinstance(out, Mapping):
+            raise TypeError(f"out: expected a dict of name to ndarray, got {type(out).__name__}")
+        params = self.parameters()
+        for name, buf in out.items():
+            target = params.get(name)
+            if target is None:
+                raise ValueError(f"out: unexpected key {name!r}; expected names among {sorted(params)}")
+            if not isinstance(buf, np.ndarray) or buf.dtype != target.dtype or buf.shape != target.shape:
+                raise TypeError(
+                    f"out[{name!r}]: expected a {target.dtype} ndarray of shape {target.shape}, got "
+                    f"{type(buf).__name__} {getattr(buf, 'dtype', '')} {getattr(buf, 'shape', '')}"
+                )
+            if buf is target:
+                raise ValueError(f"out[{name!r}]: is the parameter itself; expected a separate buffer")
+        return out
 
     @property
     def input_grad(self) -> Array | None:
@@ -166,6 +249,19 @@ class MLP:
         y_hat = self.forward(x)
         value = loss_fn.value(y_hat, y)
         return value, self.backward(loss_fn.gradient(y_hat, y))
+
+    def save(self, path: Any) -> None:
+        """Write the architecture and the weights to one .npz file (see `handmlp.serialize.save`)."""
+        from handmlp.serialize import save
+
+        save(self, path)
+
+    @classmethod
+    def load(cls, path: Any) -> MLP:
+        """The network saved in `path` (see `handmlp.serialize.load`)."""
+        from handmlp.serialize import load
+
+        return load(path)
 
     def __repr__(self) -> str:
         acts = [act.name for act in self.activations]

@@ -38,33 +38,54 @@ __all__ = [
 
 
 # --- the update equations, each written once -------------------------------------------------------------
+# Each takes `out` (NumPy's out=): None returns a fresh array; a training step passes preallocated scratch
+# arrays so that a steady-state step allocates nothing. The operations, and so the bits, are the same.
 
 
-def signed_gradient(grad: Array, maximize: bool) -> Array:
+def signed_gradient(grad: Array, maximize: bool, out: Array | None = None) -> Array:
     """torch SGD: g = −∂L/∂p when maximising, else ∂L/∂p (applied before weight decay)."""
-    return -grad if maximize else grad
+    return np.negative(grad, out=out) if maximize else grad
 
 
-def apply_weight_decay(g: Array, p: Array, weight_decay: float) -> Array:
-    """torch SGD: g ← g + λ·p, the gradient of the L2 penalty ½λ‖p‖² added to the loss's."""
-    return g + weight_decay * p
+def apply_weight_decay(g: Array, p: Array, weight_decay: float, out: Array | None = None) -> Array:
+    """torch SGD: g ← g + λ·p, the gradient of the L2 penalty ½λ‖p‖² added to the loss's (`out` not g)."""
+    decay = np.multiply(p, weight_decay, out=out)
+    return np.add(g, decay, out=decay)
 
 
-def update_momentum_buffer(buf: Array | None, g: Array, momentum: float, dampening: float) -> Array:
-    """torch SGD: b₁ = g (a copy, no dampening); b_t = μ·b_(t−1) + (1 − τ)·g afterwards."""
+def update_momentum_buffer(
+    buf: Array | None,
+    g: Array,
+    momentum: float,
+    dampening: float,
+    out: Array | None = None,
+    scratch: Array | None = None,
+) -> Array:
+    """torch SGD: b₁ = g (a copy, no dampening); b_t = μ·b_(t−1) + (1 − τ)·g afterwards (`out` may be buf;
+    `scratch`, not g, holds (1 − τ)·g when τ ≠ 0; (1 − 0)·g is g itself)."""
     if buf is None:
         return g.copy()
-    return momentum * buf + (1.0 - dampening) * g
+    kept = np.multiply(buf, momentum, out=out)
+    fresh = g if dampening == 0.0 else np.multiply(g, 1.0 - dampening, out=scratch)
+    return np.add(kept, fresh, out=kept)
 
 
-def momentum_direction(g: Array, buf: Array, momentum: float, nesterov: bool) -> Array:
-    """torch SGD: the step direction g + μ·b with Nesterov momentum, else the buffer b itself."""
-    return g + momentum * buf if nesterov else buf
+def momentum_direction(
+    g: Array, buf: Array, momentum: float, nesterov: bool, out: Array | None = None
+) -> Array:
+    """torch SGD: the step direction g + μ·b with Nesterov momentum, else the buffer b (`out` not g)."""
+    if not nesterov:
+        return buf
+    ahead = np.multiply(buf, momentum, out=out)
+    return np.add(g, ahead, out=ahead)
 
 
-def descent_step(p: Array, g: Array, lr: float) -> Array:
-    """C8: θ ← θ − η·∂L/∂θ (E2: descent subtracts the gradient)."""
-    return p - lr * g
+def descent_step(
+    p: Array, g: Array, lr: float, out: Array | None = None, scratch: Array | None = None
+) -> Array:
+    """C8: θ ← θ − η·∂L/∂θ (E2: descent subtracts the gradient); `out=p` updates in place, `scratch` holds
+    η·g."""
+    return np.subtract(p, np.multiply(g, lr, out=scratch), out=out)
 
 
 # --- hyper-parameter checks (the ValueErrors torch raises, plus non-finite values) ------------------------
@@ -128,36 +149,61 @@ class SGD:
         self.nesterov: bool = hyper["nesterov"]
         self.maximize: bool = hyper["maximize"]
         self.momentum_buffers: dict[str, Array] = {}
+        self._scratch: dict[int, tuple[Array, Array]] = {}  # per parameter (by id), reused every step
+        self._checked_settings: tuple[Any, ...] = ()  # the hyper-parameters as last checked
 
     def hyperparameters(self) -> dict[str, Any]:
         """lr, momentum, dampening, weight_decay, nesterov and maximize, as torch's param_group holds them."""
         return {name: getattr(self, name) for name in HYPERPARAMETERS}
 
     def step(self, grads: Mapping[str, Any]) -> None:
-        """One SGD step with ∂L/∂θ keyed like the parameters; all inputs are checked before anything moves."""
-        checked_hyperparameters(*self.hyperparameters().values())  # attributes may have been reassigned
+        """One SGD step with ∂L/∂θ keyed like the parameters; all inputs are checked before anything moves.
+
+        Then every parameter and buffer is updated in place (nothing can fail after the checks; overflow is
+        left to the next step's checks, so warnings-as-errors cannot stop a step half way).
+        """
+        settings = tuple(getattr(self, name) for name in HYPERPARAMETERS)
+        key = tuple((type(value), value) for value in settings)
+        if key != self._checked_settings:  # attributes may have been reassigned since the last step
+            checked_hyperparameters(*settings)
+            self._checked_settings = key
         checked = self._checked_grads(grads)
         new_params: dict[str, Array] = {}
         new_buffers: dict[str, Array] = {}
+        with np.errstate(over="ignore", invalid="ignore"):
+            for name, p in self.params.items():
+                new_params[name], buf = self._direction_and_step(
+                    p, checked[name], self.momentum_buffers.get(name)
+                )
+                if buf is not None:
+                    new_buffers[name] = buf
         for name, p in self.params.items():
-            new_params[name], buf = self._direction_and_step(
-                p, checked[name], self.momentum_buffers.get(name)
-            )
-            if buf is not None:
-                new_buffers[name] = buf
-        for name, p in self.params.items():
-            p[...] = new_params[name]
+            if new_params[name] is not p:
+                p[...] = new_params[name]
         self.momentum_buffers.update(new_buffers)
 
     def _direction_and_step(self, p: Array, grad: Array, buf: Array | None) -> tuple[Array, Array | None]:
-        g = signed_gradient(grad, self.maximize)
+        """torch's update lines for one parameter, in place: p and its buffer are overwritten, and the
+        intermediate values live in two scratch arrays kept per parameter (allocated on the first step)."""
+        s, t = self._scratch_for(p)
+        g = signed_gradient(grad, self.maximize, out=s)
         if self.weight_decay != 0.0:
-            g = apply_weight_decay(g, p, self.weight_decay)
-        new_buf = None
+            g = apply_weight_decay(g, p, self.weight_decay, out=t if g is s else s)
         if self.momentum != 0.0:
-            new_buf = update_momentum_buffer(buf, g, self.momentum, self.dampening)
-            g = momentum_direction(g, new_buf, self.momentum, self.nesterov)
-        return descent_step(p, g, self.lr), new_buf
+            buf = update_momentum_buffer(
+                buf, g, self.momentum, self.dampening, out=buf, scratch=t if g is s else s
+            )
+            g = momentum_direction(g, buf, self.momentum, self.nesterov, out=t if g is s else s)
+        else:
+            buf = None
+        descent_step(p, g, self.lr, out=p, scratch=t if g is s else s)
+        return p, buf
+
+    def _scratch_for(self, p: Array) -> tuple[Array, Array]:
+        pair = self._scratch.get(id(p))
+        if pair is None or pair[0].shape != p.shape or pair[0].dtype != p.dtype:
+            pair = self._scratch[id(p)] = (np.empty_like(p), np.empty_like(p))
+        return pair
 
     def zero_state(self) -> None:
         """Forget the momentum buffers: the next step starts them again from its gradient."""

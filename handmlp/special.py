@@ -77,12 +77,16 @@ def logistic(x: Array) -> Array:
     σ(0) = 0.5 exactly. Both forms are analytic, so a complex step (branch taken on the real part) applies.
     """
     x = np.asarray(x)
-    upper = np.real(x) >= 0
     # e^(−|x|) underflows to 0 beyond |x| ≈ 745 (104 in float32): σ is then 1 or below the tiniest float.
     with np.errstate(under="ignore"):
-        e = np.exp(np.where(upper, -x, x))
+        if np.iscomplexobj(x):  # |x| is not analytic: take −x or x by the sign of the real part
+            upper = x.real >= 0
+            e = np.exp(np.where(upper, -x, x))
+        else:
+            upper = x >= 0
+            e = np.exp(-np.abs(x))
     one = np.ones((), dtype=e.dtype)
-    return np.where(upper, one / (one + e), e / (one + e))
+    return np.where(upper, one, e) / (one + e)
 
 
 # --- the soft exponential's helpers (C14): Taylor series where the closed forms cancel -----------------

@@ -1,29 +1,35 @@
 """Training by stochastic gradient descent (C8, C13): visit the data batch by batch, epoch by epoch.
 
 Each step takes a batch of B samples at once (no loop over the samples inside a batch): forward, loss,
-backpropagate, update. With objective "sum" the loss of a batch is Σ_i L_i (C13's objective restricted to
-the batch); with "mean" it is that sum divided by the number of elements (of samples for cross_entropy),
-torch's default reduction; the two gradients differ by exactly that count.
+backpropagate, update — into the same gradient arrays and optimiser scratch every step, so that a step in
+steady state allocates nothing per parameter. With objective "sum" the loss of a batch is Σ_i L_i (C13's
+objective restricted to the batch); with "mean" it is that sum divided by the number of elements (of
+samples for cross_entropy), torch's default reduction; the two gradients differ by exactly that count.
 """
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 from numpy.typing import NDArray
 
+from handmlp import validation
 from handmlp.batching import IndexArray, batch_schedule, resolve_batch_size
 from handmlp.losses import REDUCTIONS, Loss, get_loss
+from handmlp.metrics import output_labels, target_labels
 from handmlp.mlp import MLP
 from handmlp.optim import SGD, checked_hyperparameters
-from handmlp.validation import check_shape, float_array
+from handmlp.progress import ProgressBar
+from handmlp.validation import check_shape, flag, float_array, function
 
 Array = NDArray[Any]
 
-__all__ = ["History", "StepRecord", "fit", "objective_loss"]
+__all__ = ["History", "StepRecord", "fit", "objective_loss", "train_step"]
 
 
 @dataclass(frozen=True)
@@ -38,22 +44,41 @@ class StepRecord:
 
 @dataclass
 class History:
-    """Per-step batch losses, per-epoch losses, the batch order, and (optionally) parameters after each step.
+    """Per-step batch losses, per-epoch metrics, the batch order, and (optionally) parameters after each step.
 
     `epoch_losses[e]` is the objective accumulated over epoch e's batches, each evaluated at the parameters
     it was taken with: Σ of the batch sums ("sum"), or that total over the elements seen ("mean").
-    `parameters[t]` is the state_dict after t steps (index 0 the initial one) when recorded.
+    `epoch_accuracies[e]` (with accuracy=True) is the fraction of epoch e's samples whose batch output had
+    the target's class; `val_losses`/`val_accuracies` are measured on the validation data after each epoch;
+    `epoch_seconds` the time each epoch took. `parameters[t]` is the state_dict after t steps (index 0 the
+    initial one) when recorded.
     """
 
     step_losses: list[float] = field(default_factory=list)
     epoch_losses: list[float] = field(default_factory=list)
     batches: list[IndexArray] = field(default_factory=list)
     parameters: list[dict[str, Array]] = field(default_factory=list)
+    epoch_accuracies: list[float] = field(default_factory=list)
+    val_losses: list[float] = field(default_factory=list)
+    val_accuracies: list[float] = field(default_factory=list)
+    epoch_seconds: list[float] = field(default_factory=list)
 
     @property
     def steps(self) -> int:
         """The number of SGD steps taken."""
         return len(self.step_losses)
+
+    def epoch_metrics(self, epoch: int) -> dict[str, float]:
+        """Epoch `epoch`'s metrics by name: loss, accuracy, val_loss, val_accuracy (those measured)."""
+        metrics = {"loss": self.epoch_losses[epoch]}
+        for name, values in (
+            ("accuracy", self.epoch_accuracies),
+            ("val_loss", self.val_losses),
+            ("val_accuracy", self.val_accuracies),
+        ):
+            if len(values) > epoch:
+                metrics[name] = values[epoch]
+        return metrics
 
 
 def objective_loss(loss: str | Loss, objective: str) -> Loss:
@@ -68,6 +93,28 @@ def objective_loss(loss: str | Loss, objective: str) -> Loss:
             )
         return loss
     return get_loss(loss, reduction=objective)
+
+
+def train_step(net: MLP, loss: Loss, optimizer: SGD, x: Any, y: Any) -> float:
+    """C8 on one batch: forward, loss (a side computation), backpropagate, update; returns the batch loss.
+
+    Every input is checked (x and y by the forward pass and the loss, the gradients by the optimiser)
+    before anything moves. The gradients go into `net.gradient_buffers()` and the update is in place, so a
+    steady-state step allocates nothing per parameter. A non-finite loss refuses the step (ValueError).
+    """
+    return _update(net, loss, optimizer, x, y)[0]
+
+
+def _update(net: MLP, loss: Loss, optimizer: SGD, x: Any, y: Any) -> tuple[float, Array]:
+    """`train_step`, returning the batch's outputs ŷ too."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked below, not warned
+        y_hat = net.forward(x)
+        value = loss.value(y_hat, y)
+        if not np.isfinite(value):
+            raise ValueError(f"loss: expected a finite value, got {value}")
+        grads = net.backward(loss.gradient(y_hat, y), input_grad=False, out=net.gradient_buffers())
+        optimizer.step(grads)
+    return value, y_hat
 
 
 def fit(
@@ -85,67 +132,143 @@ def fit(
     objective: str = "mean",
     callback: Callable[[StepRecord], object] | None = None,
     record_parameters: bool = False,
+    validation_data: tuple[Any, Any] | None = None,
+    accuracy: bool = False,
+    progress: bool | TextIO = False,
 ) -> History:
     """Train `net` in place by `optimizer` on (X, Y) for `epochs` passes of ⌈N/B⌉ (or ⌊N/B⌋) steps (C13).
 
     batch_size: 1 per-sample SGD, B < N minibatches, None (or N) full-batch descent. The order is shuffled
-    per epoch from `seed` (see `handmlp.batching.batch_schedule`). Everything is checked before the first
-    step, so bad input raises and leaves weights and optimiser state unchanged.
+    per epoch from `seed` (see `handmlp.batching.batch_schedule`). Y may be 1-D for a network with one
+    output (the playground's ±1 labels as they come). validation_data=(X_val, Y_val) is evaluated after each
+    epoch; accuracy=True also counts correct labels (see `handmlp.metrics`); progress=True draws a bar per
+    epoch on stderr (or on the stream given). Every argument is checked before the first step, so bad input
+    raises and leaves weights, gradients, caches and optimiser state unchanged.
     """
     loss_fn = objective_loss(loss, objective)
-    x_all, y_all = _checked_data(net, loss_fn, X, Y)
+    x_all, y_all = _checked_data(net, loss_fn, X, Y, "X", "Y")
     _check_optimizer(net, optimizer)
+    seed = None if seed is None else validation.seed("seed", seed)
     schedule = batch_schedule(
-        len(x_all), resolve_batch_size(len(x_all), batch_size), epochs, seed, shuffle, drop_last
+        len(x_all),
+        resolve_batch_size(len(x_all), batch_size),
+        epochs,
+        seed,
+        flag("shuffle", shuffle),
+        flag("drop_last", drop_last),
     )
+    function("callback", callback, optional=True)
+    flag("record_parameters", record_parameters)
+    validation_set = _checked_validation(net, loss_fn, validation_data)
+    count_correct = flag("accuracy", accuracy)
+    bar = _progress_bar(progress, epochs, len(schedule) // max(1, epochs) if schedule else 0)
     history = History()
     if record_parameters:
         history.parameters.append(net.state_dict())
-    totals: dict[int, list[float]] = {}
+    sigmoid_out = net.activations[-1].name == "sigmoid"
+    labels = target_labels(y_all) if count_correct else None
+    epoch_start, total, seen, correct, done = time.perf_counter(), 0.0, 0, 0, 0
     for step, (epoch, indices) in enumerate(schedule):
-        value = _train_step(net, loss_fn, optimizer, x_all[indices], y_all[indices], step, epoch)
+        value, y_hat = _step(net, loss_fn, optimizer, x_all[indices], y_all[indices], step, epoch)
         history.step_losses.append(value)
         history.batches.append(indices)
-        total = totals.setdefault(epoch, [0.0, 0.0])
-        total[0] += value * (len(indices) if objective == "mean" else 1)
-        total[1] += len(indices)
+        total += value * (len(indices) if objective == "mean" else 1)
+        seen, done = seen + len(indices), done + 1
+        if labels is not None:
+            correct += int(np.count_nonzero(output_labels(y_hat, sigmoid_out) == labels[indices]))
         if record_parameters:
             history.parameters.append(net.state_dict())
         if callback is not None:
             callback(StepRecord(step, epoch, indices, value))
-    history.epoch_losses = [s / n if objective == "mean" else s for s, n in totals.values()]
+        if step + 1 == len(schedule) or schedule[step + 1][0] != epoch:  # the epoch's last step
+            history.epoch_losses.append(total / seen if objective == "mean" else total)
+            if labels is not None:
+                history.epoch_accuracies.append(correct / seen)
+            _validate(net, loss_fn, validation_set, count_correct, sigmoid_out, history)
+            history.epoch_seconds.append(time.perf_counter() - epoch_start)
+            if bar is not None:
+                bar.finish(epoch, history.epoch_metrics(epoch), history.epoch_seconds[-1])
+            epoch_start, total, seen, correct, done = time.perf_counter(), 0.0, 0, 0, 0
+        elif bar is not None:
+            running = {"loss": total / seen if objective == "mean" else total}
+            if labels is not None:
+                running["accuracy"] = correct / seen
+            bar.update(epoch, done, running)
     return history
 
 
-def _train_step(net: MLP, loss_fn: Loss, optimizer: SGD, x: Array, y: Array, step: int, epoch: int) -> float:
-    """C8 on one batch: forward, loss (a side computation), backpropagate, update.
-
-    The data were checked before the first step, so a refusal here means training produced a non-finite
-    output or gradient (diverged); the step changes nothing and the error says which step it was.
-    """
+def _step(
+    net: MLP, loss_fn: Loss, optimizer: SGD, x: Array, y: Array, step: int, epoch: int
+) -> tuple[float, Array]:
+    """`train_step`, its refusal reworded: the data were checked before the first step, so a refusal here
+    means training produced a non-finite output, loss or gradient (diverged); the step changed nothing."""
     try:
-        value, grads = net.loss_and_gradients(x, y, loss_fn)
-        optimizer.step(grads)
+        return _update(net, loss_fn, optimizer, x, y)
     except ValueError as exc:
         raise ValueError(
             f"fit: step {step} (epoch {epoch}) was refused and changed nothing: {exc}; "
             "non-finite values usually mean the learning rate is too large"
         ) from exc
-    return value
 
 
-def _checked_data(net: MLP, loss_fn: Loss, X: Any, Y: Any) -> tuple[Array, Array]:
-    """X as (N, n_in) in the network's dtype, Y with N rows, and every target accepted by the loss."""
-    x_all = float_array("X", X, dtype=net.dtype)
-    check_shape("X", x_all, (None, net.sizes[0]))
+def _validate(
+    net: MLP,
+    loss_fn: Loss,
+    data: tuple[Array, Array] | None,
+    count_correct: bool,
+    sigmoid_out: bool,
+    history: History,
+) -> None:
+    """The loss (and accuracy) on the validation data at the current weights, the training state untouched."""
+    if data is None:
+        return
+    x_val, y_val = data
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        y_hat = net.output(x_val)
+        history.val_losses.append(loss_fn.value(y_hat, y_val) if np.all(np.isfinite(y_hat)) else np.nan)
+    if count_correct:
+        history.val_accuracies.append(
+            float(np.mean(output_labels(y_hat, sigmoid_out) == target_labels(y_val)))
+        )
+
+
+def _progress_bar(progress: Any, epochs: int, steps_per_epoch: int) -> ProgressBar | None:
+    if isinstance(progress, (bool, np.bool_)):
+        return ProgressBar(sys.stderr, epochs, steps_per_epoch) if progress else None
+    if not callable(getattr(progress, "write", None)):
+        raise TypeError(f"progress: expected True, False or a text stream, got {type(progress).__name__}")
+    return ProgressBar(progress, epochs, steps_per_epoch)
+
+
+def _checked_data(net: MLP, loss_fn: Loss, X: Any, Y: Any, x_name: str, y_name: str) -> tuple[Array, Array]:
+    """X as (N, n_in) in the network's dtype, Y with N rows (a 1-D Y as one column for a network with one
+    output), and every target accepted by the loss — checked without a forward pass, on outputs of ½."""
+    x_all = float_array(x_name, X, dtype=net.dtype)
+    check_shape(x_name, x_all, (None, net.sizes[0]))
     y_all = np.asarray(Y)
     if y_all.ndim == 0 or len(y_all) != len(x_all):
-        raise ValueError(f"Y: expected one target per sample of X ({len(x_all)}), got shape {y_all.shape}")
+        raise ValueError(
+            f"{y_name}: expected one target per sample of {x_name} ({len(x_all)}), got shape {y_all.shape}"
+        )
     if len(x_all) == 0:
-        raise ValueError("X: expected at least one sample, got an empty dataset")
-    # One full-batch forward checks every target (shape, dtype, labels) and that the loss has a gradient.
-    loss_fn.gradient(net.forward(x_all), y_all)
+        raise ValueError(f"{x_name}: expected at least one sample, got an empty dataset")
+    if y_all.ndim == 1 and net.sizes[-1] == 1 and loss_fn.name != "cross_entropy":
+        y_all = y_all.reshape(len(y_all), 1)
+    try:
+        loss_fn.gradient(np.full((len(x_all), net.sizes[-1]), 0.5, dtype=net.dtype), y_all)
+    except (TypeError, ValueError) as exc:
+        if y_name == "Y":
+            raise
+        raise type(exc)(f"{y_name}: {exc}") from exc
     return x_all, y_all
+
+
+def _checked_validation(net: MLP, loss_fn: Loss, data: Any) -> tuple[Array, Array] | None:
+    if data is None:
+        return None
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise TypeError(f"validation_data: expected a pair (X_val, Y_val) or None, got {type(data).__name__}")
+    return _checked_data(net, loss_fn, data[0], data[1], "validation_data X", "validation_data Y")
 
 
 def _check_optimizer(net: MLP, optimizer: SGD) -> None:

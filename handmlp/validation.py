@@ -73,8 +73,19 @@ def float_array(name: str, value: Any, dtype: np.dtype[Any] | None = None) -> ND
 
 
 def check_finite(name: str, array: NDArray[Any]) -> None:
-    """Reject NaN and ±Inf, naming the first offending index."""
-    if array.size and not np.all(np.isfinite(array)):
+    """Reject NaN and ±Inf, naming the first offending index.
+
+    A finite sum means every element is finite (NaN and ±Inf propagate), so the common case is one pass
+    with no temporary array; only a non-finite sum (or an overflowing one) looks element by element.
+    """
+    if array.size <= 4096:  # small: one isfinite pass costs less than a guarded sum
+        if np.isfinite(array).all():
+            return
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.isfinite(array.sum()):
+                return
+    if not np.all(np.isfinite(array)):
         bad = np.argwhere(~np.isfinite(array))[0]
         index = tuple(int(i) for i in bad)
         raise ValueError(f"{name}: expected finite values, got {array[index]} at index {index}")

@@ -18,6 +18,7 @@ from reference.oracle.compare import assert_within_bound, compare_within_bound, 
 from reference.twins.activations import activation_twin, torch_activation
 from tests.matrix import ACTIVATIONS as SETTINGS
 from tests.matrix import DTYPES
+from tests.torch_values import activation_value_and_derivative as _torch_value_and_derivative
 
 Z = np.concatenate([-np.logspace(-4, 2, 200), [0.0], np.logspace(-4, 2, 200), np.linspace(-5, 5, 101)])
 
@@ -35,18 +36,6 @@ def _activation(name: str, size: int, dtype: Any) -> Any:
     act = get_activation(name, **SETTINGS[name])
     act.build(size, np.dtype(dtype))
     return act
-
-
-def _torch_value_and_derivative(act: Any, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """torch's g(z) and g′(z) for an activation or a name of the test matrix (tests/test_planted_bugs.py)."""
-    if isinstance(act, str):
-        act = _activation(act, z.size, z.dtype)
-    module = torch_activation(act).to(torch.float64 if z.dtype == np.float64 else torch.float32)
-    zt = torch.from_numpy(z.copy()).requires_grad_(True)
-    out = module(zt)
-    out.sum().backward()
-    assert zt.grad is not None
-    return out.detach().numpy(), zt.grad.numpy()
 
 
 def _bounds(act: Any, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -91,3 +91,46 @@ def test_bad_batch_sizes_are_refused_with_the_argument_named(
 def test_negative_epochs_are_refused_eagerly() -> None:
     with pytest.raises(ValueError, match="epochs: expected an integer ≥ 0, got -1"):
         batch_schedule(5, 1, epochs=-1)
+
+
+@pytest.mark.parametrize(
+    ("n", "b", "drop_last", "sizes"),
+    [
+        (10, 3, False, [3, 3, 3, 1]),
+        (10, 3, True, [3, 3, 3]),
+        (9, 3, True, [3, 3, 3]),
+        (5, 5, False, [5]),
+        (4, 1, True, [1, 1, 1, 1]),
+    ],
+)
+def test_number_and_sizes_of_batches_per_epoch(n: int, b: int, drop_last: bool, sizes: list[int]) -> None:
+    schedule = batch_schedule(n, b, 2, seed=0, drop_last=drop_last)
+    assert [len(indices) for _, indices in schedule] == sizes * 2
+    assert [epoch for epoch, _ in schedule] == [0] * len(sizes) + [1] * len(sizes)
+
+
+def test_order_is_one_permutation_per_epoch_from_one_generator_seeded_once() -> None:
+    rng = np.random.default_rng(7)
+    expected = [rng.permutation(10), rng.permutation(10)]
+    schedule = batch_schedule(10, 4, 2, seed=7, drop_last=True)
+    for epoch in range(2):
+        got = np.concatenate([i for e, i in schedule if e == epoch])
+        np.testing.assert_array_equal(got, expected[epoch][:8])  # the last 2 of each permutation dropped
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"seed": -1}, ValueError, "seed: expected an integer ≥ 0"),
+        ({"seed": "abc"}, TypeError, "seed: expected an integer"),
+        ({"shuffle": "no"}, TypeError, "shuffle: expected True or False"),
+        ({"drop_last": "yes"}, TypeError, "drop_last: expected True or False"),
+        ({"epochs": 0, "batch_size": 0}, ValueError, "batch_size: expected an integer ≥ 1"),
+    ],
+)
+def test_bad_schedule_arguments_are_named(
+    kwargs: dict[str, object], error: type[Exception], match: str
+) -> None:
+    args: dict[str, object] = {"n": 10, "batch_size": 3, "epochs": 1, **kwargs}
+    with pytest.raises(error, match=match):
+        batch_schedule(**args)  # type: ignore[arg-type]

@@ -130,3 +130,74 @@ def test_repr_names_the_architecture() -> None:
 def test_activations_keyword_is_the_same_argument() -> None:
     net = MLP([2, 3, 1], activations=["relu", "identity"])
     assert [a.name for a in net.activations] == ["relu", "identity"]
+
+
+@pytest.mark.parametrize("dtype", ["foo", None, "int32", np.int64, object()])
+def test_unknown_dtype_is_a_type_error(dtype: object) -> None:
+    with pytest.raises(TypeError, match="dtype: expected float32 or float64"):
+        MLP([3, 4, 2], dtype=dtype)
+
+
+@pytest.mark.parametrize(("seed", "error"), [(-1, ValueError), ("abc", TypeError), (1.5, TypeError)])
+def test_bad_seed_is_refused_naming_seed(seed: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match="seed: expected an integer"):
+        MLP([3, 4, 2], seed=seed)  # type: ignore[arg-type]
+
+
+def test_biases_are_drawn_per_unit_not_one_value_for_all() -> None:
+    net = MLP([16, 64, 32], seed=0)
+    for bias, n_in in zip(net.biases, net.sizes):
+        assert bias is not None
+        assert len(np.unique(bias)) == len(bias)  # a collapsed draw repeats one value
+        bound = 1 / np.sqrt(n_in)
+        assert bias.min() < -bound / 2 and bias.max() > bound / 2  # spread over U(−1/√n_in, 1/√n_in)
+
+
+def test_predict_gives_argmax_or_the_sign_of_one_output_and_leaves_the_cache() -> None:
+    x = np.random.default_rng(0).normal(size=(6, 3))
+    net = MLP([3, 4, 2], seed=0)
+    cached = net.forward(x[:2])
+    np.testing.assert_array_equal(net.predict(x), np.argmax(net.output(x), axis=1))
+    assert net._cache is not None and net._cache[-1][2] is cached
+    scores = MLP([3, 4, 1], ["tanh", "identity"], seed=0)
+    np.testing.assert_array_equal(scores.predict(x), np.where(scores.output(x)[:, 0] >= 0, 1.0, -1.0))
+    probabilities = MLP([3, 4, 1], "sigmoid", seed=0)
+    np.testing.assert_array_equal(
+        probabilities.predict(x), (probabilities.output(x)[:, 0] >= 0.5).astype(int)
+    )
+
+
+def test_backward_into_buffers_and_without_input_gradient_gives_the_same_bits() -> None:
+    rng = np.random.default_rng(1)
+    net = MLP([5, 7, 3], ["prelu", "tanh"], seed=0)
+    x, g = rng.normal(size=(4, 5)), rng.normal(size=(4, 3))
+    net.forward(x)
+    fresh = net.backward(g)
+    buffers = net.gradient_buffers()
+    reused = net.backward(g, input_grad=False, out=buffers)
+    assert net.grad_input is None and list(reused) == list(fresh)
+    for name, value in fresh.items():
+        assert reused[name].tobytes() == value.tobytes(), name
+    assert reused["0.weight"] is buffers["0.weight"] and net.gradient_buffers() is buffers
+
+
+@pytest.mark.parametrize(
+    ("out", "error", "match"),
+    [
+        ([], TypeError, "out: expected a dict"),
+        ({"9.weight": np.zeros(1)}, ValueError, "out: unexpected key '9.weight'"),
+        (
+            {"0.weight": np.zeros((7, 4))},
+            TypeError,
+            r"out\['0.weight'\]: expected a float64 ndarray of shape",
+        ),
+        ({"0.bias": np.zeros(7, np.float32)}, TypeError, r"out\['0.bias'\]"),
+    ],
+)
+def test_bad_gradient_buffers_are_refused(out: object, error: type[Exception], match: str) -> None:
+    net = MLP([5, 7, 3], seed=0)
+    net.forward(np.zeros((2, 5)))
+    with pytest.raises(error, match=match):
+        net.backward(np.zeros((2, 3)), out=out)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="is the parameter itself"):
+        net.backward(np.zeros((2, 3)), out={"0.bias": net.biases[0]})  # type: ignore[dict-item]

@@ -15,12 +15,22 @@ MODES = ("full", "fast")
 REAL_KINDS = "biuf"  # bool, signed and unsigned integers, floats: what a derivative may come as
 
 
+def _came(value: Any) -> str:
+    """What came, for a message: an array's dtype, or the type and the repr cut to 40 characters."""
+    if isinstance(value, np.ndarray):
+        return f"an array of dtype {value.dtype}"
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
 def point(x: Any) -> Array:
     """x as a float32 or float64 array with finite values (its own dtype: it sets the dtype f runs in)."""
     try:
         array = x if isinstance(x, np.ndarray) else np.asarray(x)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"x: expected an array of real numbers, got {type(x).__name__}") from exc
+        raise TypeError(f"x: expected an array of real numbers, got {_came(x)}") from exc
+    if array.dtype.kind not in REAL_KINDS:
+        raise TypeError(f"x: expected a float32 or float64 array, got {_came(x)}")
     return validation.float_array("x", array)
 
 
@@ -42,10 +52,9 @@ def real_values(name: str, value: Any) -> Array:
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name}: expected real numbers, got {type(value).__name__}") from exc
+        raise TypeError(f"{name}: expected real numbers, got {_came(value)}") from exc
     if array.dtype.kind not in REAL_KINDS:
-        what = type(value).__name__ if array.dtype.kind == "O" else f"dtype {array.dtype}"
-        raise TypeError(f"{name}: expected real numbers, got {what}")
+        raise TypeError(f"{name}: expected real numbers, got {_came(value)}")
     return array
 
 

@@ -30,7 +30,7 @@ NOISE_POINTS = 6  # the noise probe evaluates f at x + j·δ·w for j = 1 … NO
 NOISE_STEP_EXPONENT = 0.58  # δ = eps^0.58·max(1, |x|) as a power of two: 2⁻³⁰ in float64, 2⁻¹³ in float32
 NOISE_SEED_OFFSET = 7919  # the noise probe's direction is drawn apart from the checked directions
 GUARD_SEED = 12345  # the complex step's guard direction in full mode
-SETUP_EVALUATIONS = 7  # f at x and the noise probe's NOISE_POINTS
+SETUP_EVALUATIONS = 1 + NOISE_POINTS  # f at x and the noise probe
 
 
 def scalar_value(f: Callable[[Array], Any], x: Array) -> Any:
@@ -175,20 +175,31 @@ def _complex_direction_guard(problem: _Problem, derivative: F64) -> int:
     """Refuse the complex step when ⟨derivative, w⟩ disagrees with a central directional derivative along a
     random w; returns the number of evaluations of f it used."""
     direction = random_directions(problem.flat, 1, seed=GUARD_SEED)
-    central = _directional(problem, direction, problem.ladder("central", 3), "central")
+    steps = problem.ladder("central", 3)
+    central = _directional(problem, direction, steps, "central")
     along = float(derivative @ direction[0])
     along_error = problem.ulps * problem.roundoff.u * float(np.abs(derivative) @ np.abs(direction[0]))
     bound = bounds.BOUND_SAFETY * (float(central.error[0]) + along_error)
     if not abs(along - float(central.value[0])) <= bound:
         raise complex_step.refusal(0, (1,), along, central, 0, bound, "random direction")
-    return 6
+    return 2 * len(steps)
+
+
+def _projected(directions: F64, grad: Array) -> F64:
+    """⟨grad, w⟩ for each direction w; where a finite gradient's projection overflows it is NaN, so that
+    it agrees with nothing (not even an infinite directional derivative of an f that overflows too)."""
+    claimed = directions @ grad
+    if np.all(np.isfinite(grad)):
+        claimed[~np.isfinite(claimed)] = np.nan
+    return claimed
 
 
 def _fast(problem: _Problem, steps: list[float], method: str, directions: F64) -> GradcheckResult:
     """⟨grad, w⟩ against the derivative of f along each direction w: 2·levels evaluations per direction
     (and one complex step each for "complex")."""
     count = directions.shape[0]
-    claimed = directions @ problem.grad
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing projection is handled just below
+        claimed = _projected(directions, problem.grad)
     claimed_rounding = problem.ulps * problem.claimed_u * (np.abs(directions) @ np.abs(problem.grad))
     ones = np.ones(count)
     f0 = np.full(count, problem.f0)

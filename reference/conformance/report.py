@@ -25,6 +25,7 @@ from typing import Any
 
 from reference.conformance.case import Case, Outcome
 from reference.conformance.catalog import id_key, select
+from reference.conformance.protocol import NotApplicableError, capabilities
 
 SCHEMA = "handmlp-verify/1"
 FORMATS = ("text", "json", "markdown", "junit", "html")
@@ -37,7 +38,8 @@ PLOTS_HINT = "matplotlib is not installed, so the HTML report has no plots: pip 
 
 @dataclass
 class CaseResult:
-    """A case as run: pass, fail, skip (torch absent) or error (the check itself raised)."""
+    """A case as run: pass, fail, skip (torch absent), error (the check itself raised) or n/a (the
+    implementation under test cannot express what the case needs: counted apart, never as passed)."""
 
     case: Case
     status: str
@@ -55,6 +57,11 @@ class Report:
     torch_version: str | None
     seconds: float
     allow_skip: bool = False  # True: skipped cases do not make the run incomplete
+    implementation: str = "handmlp"
+    diagnosis: str = ""  # the most upstream failing equation and layer, for an implementation under test
+
+    def __str__(self) -> str:
+        return to_text(self)
 
     def count(self, status: str) -> int:
         """How many cases ended with `status`."""
@@ -62,8 +69,10 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """True when no case failed or raised (skipped cases do not count against the run)."""
-        return self.count("fail") == 0 and self.count("error") == 0
+        """True when no case failed or raised (skipped cases do not count against the run), and not every
+        case was not applicable."""
+        nothing_ran = self.count("n/a") > 0 and self.count("pass") == 0
+        return self.count("fail") == 0 and self.count("error") == 0 and not nothing_ran
 
     @property
     def verdict(self) -> str:
@@ -93,6 +102,8 @@ class Report:
             skipped += f" ({why}{'; skips allowed' if self.allow_skip else ''})"
         passed, failed, errors = self.count("pass"), self.count("fail"), self.count("error")
         counts = f"{passed} passed, {failed} failed, {skipped}, {errors} errors"
+        if self.count("n/a"):
+            counts += f"; {self.count('n/a')} not applicable"
         return f"{self.verdict}: {len(self.results)} cases, {counts} in {self.seconds:.2f}s"
 
     def ordered(self) -> list[CaseResult]:
@@ -109,13 +120,20 @@ def torch_version() -> str | None:
     return str(torch.__version__)
 
 
-def run_case(case: Case, has_torch: bool) -> CaseResult:
-    """Run one case, turning an exception inside its check into an "error" result."""
+def run_case(case: Case, has_torch: bool, impl: Any = None) -> CaseResult:
+    """Run one case on `impl` (handmlp when None), turning an exception inside its check into an "error"
+    result and a case the implementation cannot express into "n/a"."""
     if case.needs_torch and not has_torch:
         return CaseResult(case, "skip", None, 0.0, TORCH_HINT)
+    if impl is not None:
+        missing = sorted(set(case.needs) - capabilities(impl))
+        if missing:
+            return CaseResult(case, "n/a", None, 0.0, f"{impl.name} does not offer {', '.join(missing)}")
     start = time.perf_counter()
     try:
-        outcome = case.check()
+        outcome = case.run(impl if impl is not None else default_implementation())
+    except NotApplicableError as exc:
+        return CaseResult(case, "n/a", None, time.perf_counter() - start, str(exc))
     except Exception as exc:  # a broken check is reported, not allowed to stop the run
         last = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return CaseResult(case, "error", None, time.perf_counter() - start, last)
@@ -123,15 +141,24 @@ def run_case(case: Case, has_torch: bool) -> CaseResult:
     return CaseResult(case, status, outcome, time.perf_counter() - start, outcome.detail)
 
 
+def default_implementation() -> Any:
+    """handmlp itself, the implementation the catalog checks when none is given."""
+    from reference.conformance.adapters import HandmlpImplementation
+
+    return HandmlpImplementation()
+
+
 def run(
     pattern: str | None = None,
     progress: Callable[[CaseResult, int, int], None] | None = None,
+    impl: Any = None,
     *,
     ids: Sequence[str] | None = None,
     allow_skip: bool = False,
 ) -> Report:
-    """Run the catalog cases `select(pattern, ids=ids)` picks (all when both are None), in id order, calling
-    `progress` after each. With `allow_skip`, cases skipped for want of torch leave the verdict OK."""
+    """Run the catalog cases `select(pattern, ids=ids)` picks (all when both are None), in id order, on
+    `impl` (handmlp when None), calling `progress` after each. With `allow_skip`, cases skipped for want of
+    torch leave the verdict OK."""
     import handmlp
 
     version = torch_version()
@@ -139,11 +166,14 @@ def run(
     start = time.perf_counter()
     results = []
     for i, case in enumerate(cases, 1):
-        result = run_case(case, version is not None)
+        result = run_case(case, version is not None, impl)
         results.append(result)
         if progress is not None:
             progress(result, i, len(cases))
-    return Report(results, handmlp.__version__, version, time.perf_counter() - start, allow_skip)
+    name = "handmlp" if impl is None else impl.name
+    return Report(
+        results, handmlp.__version__, version, time.perf_counter() - start, allow_skip, implementation=name
+    )
 
 
 # --- formats ------------------------------------------------------------------------------------------
@@ -188,6 +218,8 @@ def to_text(report: Report) -> str:
     notes = [f"  {r.case.id}: {r.detail}" for r in report.ordered() if r.status in ("fail", "error")]
     if report.torch_version is None:
         notes.append(f"  {TORCH_HINT}")
+    if report.diagnosis:
+        lines.insert(0, f"{report.implementation}: {report.diagnosis}\n")
     return "\n".join([*lines, *(["", "Notes:", *notes] if notes else []), "", report.summary()]) + "\n"
 
 
@@ -203,8 +235,11 @@ def to_json(report: Report) -> str:
             "failed": report.count("fail"),
             "skipped": report.count("skip"),
             "errors": report.count("error"),
+            "not_applicable": report.count("n/a"),
             "seconds": round(report.seconds, 4),
         },
+        "implementation": report.implementation,
+        "diagnosis": report.diagnosis,
         "cases": [
             {
                 "id": r.case.id,
@@ -250,7 +285,7 @@ def to_junit(report: Report) -> str:
         tests=str(len(report.results)),
         failures=str(report.count("fail")),
         errors=str(report.count("error")),
-        skipped=str(report.count("skip")),
+        skipped=str(report.count("skip") + report.count("n/a")),
         time=f"{report.seconds:.4f}",
     )
     for r in report.ordered():
@@ -261,7 +296,7 @@ def to_junit(report: Report) -> str:
             ET.SubElement(testcase, "failure", message=r.detail[:500]).text = r.detail
         elif r.status == "error":
             ET.SubElement(testcase, "error", message=r.detail[:500]).text = r.detail
-        elif r.status == "skip":
+        elif r.status in ("skip", "n/a"):
             ET.SubElement(testcase, "skipped", message=r.detail)
         else:
             ET.SubElement(testcase, "system-out").text = r.detail
@@ -334,7 +369,7 @@ def _plots(report: Report) -> list[tuple[str, str]] | None:
 def to_html(report: Report) -> str:
     """One self-contained page: the summary, the table, and the plots inlined as PNG data (without
     matplotlib, the page says the plots were left out and why)."""
-    colours = {"pass": "#1a7f37", "fail": "#cf222e", "skip": "#9a6700", "error": "#8250df"}
+    colours = {"pass": "#1a7f37", "fail": "#cf222e", "skip": "#9a6700", "error": "#8250df", "n/a": "#57606a"}
     body_rows = []
     for r, (case_id, computes, error, bound, verdict) in zip(report.ordered(), _rows(report)):
         body_rows.append(
@@ -358,6 +393,7 @@ def to_html(report: Report) -> str:
             or "<p>No case in this run recorded a trajectory.</p>"
         )
     torch_line = report.torch_version or f"not installed ({TORCH_HINT})"
+    diagnosis = f"<p><strong>{html.escape(report.diagnosis)}</strong></p>" if report.diagnosis else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>handmlp verify</title>
 <style>
@@ -370,7 +406,7 @@ figure {{ display: inline-block; margin: 1em; }}
 <body>
 <h1>handmlp verify: the course's equations against PyTorch</h1>
 <p>handmlp {html.escape(report.handmlp_version)}; torch {html.escape(torch_line)}.</p>
-<p><strong>{html.escape(report.summary())}</strong></p>
+<p><strong>{html.escape(report.summary())}</strong></p>{diagnosis}
 <table>
 <thead><tr><th>case</th><th>equation</th><th>compared</th><th>oracle</th>
 <th>worst error</th><th>bound</th><th>verdict</th></tr></thead>
