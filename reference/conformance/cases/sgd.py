@@ -1,7 +1,7 @@
 """Catalog cases for SGD (C8) and every option of torch.optim.SGD: lr, momentum, dampening, weight_decay,
 nesterov, maximize, and the first-buffer rule (torch's first momentum buffer is the gradient itself, not
 dampened). Each option is checked one step from fresh state and one step from given momentum buffers, and
-over a short run of 12 steps with gradients that change every step, in float64 and float32, against
+over a short run of 6 steps with gradients that change every step, in float64 and float32, against
 torch.optim.SGD from the same parameters, buffers and gradients, every parameter and buffer within the bound
 reference.twins.optim.sgd_step_bound derives (carried from step to step over the run).
 """
@@ -19,11 +19,11 @@ from reference.oracle.compare import Comparison, compare_within_bound
 Array = Any
 DTYPES = (np.float64, np.float32)
 SHAPES = {"0.weight": (3, 4), "0.bias": (3,), "2.weight": (1, 3)}
-RUN_STEPS = 12
+RUN_STEPS = 6
 TORCH_SGD = "torch.optim.SGD with the same hyper-parameters, parameters, buffers and gradients"
 STEP_BOUND = (
     "every parameter and momentum buffer within reference.twins.optim.sgd_step_bound, one step from fresh "
-    "state, one from given buffers, and carried over a 12-step run; float64 and float32"
+    "state, one from given buffers, and carried over a 6-step run; float64 and float32"
 )
 
 
@@ -137,7 +137,7 @@ def _option_case(option: str) -> None:
     @case(
         f"C8/sgd_{option}",
         equation,
-        f"optim.SGD({shown}): step, state and a 12-step run",
+        f"optim.SGD({shown}): step, state and a 6-step run",
         TORCH_SGD,
         STEP_BOUND,
     )
