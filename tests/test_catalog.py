@@ -66,7 +66,7 @@ def test_breaking_the_hinge_margin_reddens_only_the_hinge(monkeypatch: pytest.Mo
     monkeypatch.setattr(
         losses.Hinge, "elementwise_gradient", lambda self, y_hat, y: np.where(y * y_hat < 1, -y, 0.0)
     )
-    assert _red() == {"C5/hinge"}
+    assert _red() == {"C5/hinge", "C5/hinge_both_reductions"}
 
 
 def test_breaking_the_bias_gradient_reddens_only_cases_with_a_bias(monkeypatch: pytest.MonkeyPatch) -> None:

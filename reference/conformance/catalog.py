@@ -12,7 +12,16 @@ import re
 from collections.abc import Sequence
 
 from reference.conformance.case import CATALOG, COURSE_IDS, Case, Outcome
-from reference.conformance.cases import backprop, checker, training  # noqa: F401  (registers the cases)
+from reference.conformance.cases import (  # noqa: F401  (registers the cases)
+    activations,
+    backprop,
+    batching,
+    calibration,
+    checker,
+    losses,
+    sgd,
+    training,
+)
 
 __all__ = ["CATALOG", "COURSE_IDS", "Case", "Outcome", "id_key", "select"]
 
