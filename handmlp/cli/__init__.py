@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from handmlp.cli import verify
+from handmlp.cli import train, verify
 
-SUBCOMMANDS = (verify,)
+SUBCOMMANDS = (verify, train)
 
 
 class UsageError(Exception):
