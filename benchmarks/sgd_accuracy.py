@@ -4,7 +4,7 @@
   dampening, Nesterov, weight decay and maximize, first and later steps, float32 and float64, 20 seeds: the
   worst error in units of roundoff of the summed magnitudes the step combines (|p| + η·Σ|terms of the
   direction|, see reference.optim.StepBound) and the worst error/bound;
-- 1,000-step training runs in lockstep (the configurations of tests/test_train_vs_torch.py and one more,
+- 1,000-step training runs in lockstep (tests/sgd_cases.py: the configurations the tests run and one more,
   in both dtypes): the worst error/bound over every step, parameter and buffer, and the final
   max|Δ|/max|torch| per parameter.
 """
@@ -17,8 +17,7 @@ import numpy as np
 
 from handmlp.optim import SGD
 from reference.twins.optim import compare_one_step
-from tests.test_optim_vs_torch import SETTINGS, SHAPES
-from tests.test_train_vs_torch import EXTRA_RUNS, RUNS
+from tests.sgd_cases import EXTRA_RUNS, RUNS, SETTINGS, SHAPES
 
 
 def _arrays(dtype: type, rng: np.random.Generator) -> dict[str, np.ndarray]:

@@ -3,8 +3,11 @@
 NumPy and the standard library only; the PyTorch side lives in the separate `reference` package.
 """
 
+from typing import Any
+
 from handmlp.activations import ACTIVATIONS, Activation, get_activation
 from handmlp.batching import batch_schedule, iterations_per_epoch
+from handmlp.chain import four_parameter_chain
 from handmlp.datasets import Standardizer, train_test_split
 from handmlp.gradcheck import (
     GradcheckResult,
@@ -24,6 +27,18 @@ from handmlp.train import History, fit, train_step
 
 __version__ = "0.1.0"
 
+
+def check_network(impl: Any = None, **options: Any) -> Any:
+    """Check an implementation (an adapter from `reference.conformance.adapters`, or anything following
+    `reference.conformance.protocol.Implementation`; handmlp itself when None) against torch.autograd on
+    the same weights, over a spread of shapes, batch sizes 1 and > 1, float64 and float32, under derived
+    bounds. Returns the report: `.ok`, `.diagnosis` (the most upstream failing equation and layer) and
+    `str(report)`. Needs torch (imported here, on the first call, never by `import handmlp`)."""
+    from reference.conformance.network import check_network as check
+
+    return check(impl, **options)
+
+
 __all__ = [
     "ACTIVATIONS",
     "LOSSES",
@@ -42,8 +57,10 @@ __all__ = [
     "batch_schedule",
     "check_elementwise",
     "check_gradient",
+    "check_network",
     "delta_rule",
     "fit",
+    "four_parameter_chain",
     "get_activation",
     "get_loss",
     "iterations_per_epoch",

@@ -1,5 +1,6 @@
-"""Datasets to train on: the in-browser playground's two-dimensional sets (C17), generated from a seed,
-scikit-learn's 8×8 digits (an optional extra), and the tools to split and standardise them.
+"""Datasets to train on: the in-browser playground's two-dimensional sets (C17 in docs/equations.md),
+generated from a seed, scikit-learn's 8×8 digits (an optional extra), and the tools to split and
+standardise them.
 
 Each playground function returns (X, y): X of shape (n, 2), y of shape (n,) with labels +1 and −1 (the two
 colours); `fit` takes such a y as it comes for a network with one output. `digits()` returns the 1,797

@@ -1,4 +1,4 @@
-"""A fully connected layer, forward and backward (COURSE.md C3, C4, C10), in torch's (out, in) layout."""
+"""A fully connected layer, forward and backward (C3, C4, C10), in torch's (out, in) layout."""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Losses L(ŷ, y) and their gradients ∂L/∂ŷ (COURSE.md C5, C9), with torch's reductions.
+"""Losses L(ŷ, y) and their gradients ∂L/∂ŷ (C5, C9), with torch's reductions.
+
+Vocabulary (the same as the activations'): `value(ŷ, y)` is the reduced loss L and `gradient(ŷ, y)` is
+∂L/∂ŷ, of ŷ's shape; `elementwise` and `elementwise_gradient` are the same before reduction. Calling a loss,
+`loss(ŷ, y)`, is `value`; `derivative` is a documented alias of `gradient` kept for code that uses it.
+Both check their arguments (TypeError for a wrong type, ValueError for a wrong value, naming it) first.
 
 `reduction="sum"` adds the per-element losses; `reduction="mean"` divides that sum by the number of
 elements, exactly as torch does (for cross_entropy: by the number of samples, since there is one loss per
@@ -14,7 +19,8 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from handmlp.validation import check_shape, float_array
+from handmlp.special import logistic
+from handmlp.validation import check_shape, choice, float_array
 
 Array = NDArray[Any]
 
@@ -46,6 +52,8 @@ class Loss:
     name: ClassVar[str] = ""
 
     def __init__(self, reduction: str = "mean") -> None:
+        if not isinstance(reduction, str):
+            choice("reduction", reduction, REDUCTIONS)  # the TypeError naming reduction
         if reduction not in REDUCTIONS:
             raise ValueError(f"reduction: expected 'sum' or 'mean', got {reduction!r}")
         self.reduction = reduction
@@ -62,10 +70,11 @@ class Loss:
         return grad / self._count(y_hat) if self.reduction == "mean" else grad
 
     def __call__(self, y_hat: Any, y: Any) -> float:
+        """`value`: L(ŷ, y), reduced."""
         return self.value(y_hat, y)
 
     def derivative(self, y_hat: Any, y: Any) -> Array:
-        """Alias of `gradient`: ∂L/∂ŷ."""
+        """Alias of `gradient` (the activations' g′ word): ∂L/∂ŷ."""
         return self.gradient(y_hat, y)
 
     def elementwise(self, y_hat: Array, y: Array) -> Array:
@@ -160,6 +169,7 @@ class BinaryCrossEntropy(Loss):
     name = "binary_cross_entropy"
 
     def elementwise(self, y_hat: Array, y: Array) -> Array:
+        # log 0 = −inf is clamped at −100 as torch does: the divide-by-zero is the documented case.
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(y_hat), -100.0)
             log_q = np.maximum(np.log(1.0 - y_hat), -100.0)
@@ -183,13 +193,14 @@ class BCEWithLogits(Loss):
     name = "bce_with_logits"
 
     def elementwise(self, y_hat: Array, y: Array) -> Array:
-        # log(1 + e^(−x)) = max(−x, 0) + log(e^(−max(−x, 0)) + e^(−x − max(−x, 0))): no overflow.
+        # log(1 + e^(−x)) = max(−x, 0) + log(e^(−max(−x, 0)) + e^(−x − max(−x, 0))): no overflow; one of the
+        # two exponentials is 1 and the other may underflow to 0, which changes the sum by less than u.
         m = np.maximum(-y_hat, 0.0)
-        return (1.0 - y) * y_hat + m + np.log(np.exp(-m) + np.exp(-y_hat - m))
+        with np.errstate(under="ignore"):
+            return (1.0 - y) * y_hat + m + np.log(np.exp(-m) + np.exp(-y_hat - m))
 
     def elementwise_gradient(self, y_hat: Array, y: Array) -> Array:
-        with np.errstate(over="ignore"):
-            return 1.0 / (1.0 + np.exp(-y_hat)) - y
+        return logistic(y_hat) - y
 
     def _check_targets(self, y: Array) -> None:
         _check_unit_interval("y", y)
@@ -201,13 +212,17 @@ class CrossEntropy(Loss):
 
     name = "cross_entropy"
 
+    # After subtracting the row maximum, e^(z_c − m) ≤ 1 with one term exactly 1: a term underflowing to 0 is
+    # below u of the sum, benign.
     def elementwise(self, y_hat: Array, y: Array) -> Array:
         m = y_hat.max(axis=1, keepdims=True)
-        log_sum_exp = (m + np.log(np.exp(y_hat - m).sum(axis=1, keepdims=True)))[:, 0]
+        with np.errstate(under="ignore"):
+            log_sum_exp = (m + np.log(np.exp(y_hat - m).sum(axis=1, keepdims=True)))[:, 0]
         return log_sum_exp - y_hat[np.arange(len(y)), y]
 
     def elementwise_gradient(self, y_hat: Array, y: Array) -> Array:
-        e = np.exp(y_hat - y_hat.max(axis=1, keepdims=True))
+        with np.errstate(under="ignore"):
+            e = np.exp(y_hat - y_hat.max(axis=1, keepdims=True))
         grad = e / e.sum(axis=1, keepdims=True)
         grad[np.arange(len(y)), y] -= 1.0
         return grad

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from handmlp.activations import get_activation
-from handmlp.validation import check_finite, check_shape, integer, non_negative
+from handmlp.special import logistic
+from handmlp.validation import check_finite, check_shape, flag, float_array, integer, non_negative, real
 
 Array = NDArray[Any]
 
@@ -45,6 +45,7 @@ def sign(a: Any) -> Array:
 
 def perceptron_update(w: Array, x: Array, y: float) -> tuple[Array, bool]:
     """C1: ŷ = sign(⟨w, x⟩); w_n ← w_n + y·x_n·1[y ≠ ŷ]. Returns the new w and whether it was a mistake."""
+    y = real("y", y)
     y_hat = sign(w @ x)
     mistake = bool(y_hat != y)
     return (w + y * x if mistake else w), mistake
@@ -87,6 +88,7 @@ def rosenblatt(X: Any, y: Any, epochs: int = 100, bias: bool = False) -> Percept
     x_all = _inputs("X", X)
     labels = _pm1_labels(y, len(x_all))
     epochs = integer("epochs", epochs, minimum=1)
+    bias = flag("bias", bias)
     inputs = with_bias_input(x_all) if bias else x_all
     w = np.zeros(inputs.shape[1], dtype=inputs.dtype)
     result = PerceptronResult(weights=w, bias=0.0)
@@ -120,6 +122,7 @@ def delta_rule_gradient(w: Array, x: Array, y: float) -> Array:
 
 def delta_rule_step(w: Array, x: Array, y: float, eta: float) -> Array:
     """C6/C7: w ← w − η∇w = w + η(y − ŷ)·x (C2 is η = 1; E4: the index is the sample's n)."""
+    y, eta = real("y", y), non_negative("eta", eta)
     return w - eta * delta_rule_gradient(w, x, y)
 
 
@@ -149,20 +152,23 @@ def threshold_neuron(X: Any, weights: Any) -> Array:
     """C11: y = σ(w1·x1 + … + wn·xn − w0) for every row of X; weights = (w0, w1, …, wn)."""
     inputs = threshold_inputs(X)
     w = _start("weights", weights, inputs)
-    return np.asarray(get_activation("sigmoid").forward(inputs @ w))
+    return logistic(inputs @ w)
 
 
 def threshold_class(y: Any) -> Array:
-    """C11: class 1 where y < 0.5, else class 2."""
-    return np.where(np.asarray(y) < 0.5, 1, 2)
+    """C11: class 1 where y < 0.5, else class 2 (so y = 0.5 exactly is class 2)."""
+    return np.where(float_array("y", y) < 0.5, 1, 2)
 
 
 def threshold_neuron_step(weights: Any, x: Any, y: float, mu: float) -> Array:
     """C11 with L = ½(y − ŷ)²: w_i ← w_i − μ·∂L/∂ŷ·σ(·)(1 − σ(·))·x_i for i = 0..n, x_0 = −1."""
-    inputs = threshold_inputs(np.atleast_2d(np.asarray(x)))
+    sample = _inputs("x", np.atleast_2d(np.asarray(x)))
+    if np.ndim(x) != 1:
+        raise ValueError(f"x: expected one sample of shape (n,), got shape {np.shape(x)}")
+    inputs = threshold_inputs(sample)
     w = _start("weights", weights, inputs)
-    mu = non_negative("mu", mu)
-    y_hat = get_activation("sigmoid").forward(inputs @ w)[0]
+    mu, y = non_negative("mu", mu), real("y", y)
+    y_hat = logistic(inputs @ w)[0]
     dL_dy_hat = y_hat - y
     return np.asarray(w - mu * dL_dy_hat * y_hat * (1.0 - y_hat) * inputs[0])
 

@@ -47,6 +47,8 @@ SHAPES: list[tuple[list[int], bool | list[bool], int]] = [
     ([2, 6, 6, 6, 6, 6, 3], True, 4),
     ([5, 96, 3], True, 16),
 ]
+# Readable test ids for SHAPES, in the same order: the layer sizes (C9 for the chain) and the batch size.
+SHAPE_IDS = ["1-1xB1", "2-1xB3", "C9-chainxB1", "C9-chainxB4", "3-4-2xB5", "2-6x5-3xB4", "5-96-3xB16"]
 
 
 def make_network(activation: str, loss: str, sizes: list[int], bias: Any, dtype: Any, seed: int) -> MLP:

@@ -1,5 +1,5 @@
 """Every activation's derivative, and every learnable parameter's derivative, against finite differences of
-its forward (C10, C14, C15), for the registry's torch-twinned activations and the ones torch lacks; and
+its value (C10, C14, C15), for the registry's torch-twinned activations and the ones torch lacks; and
 whole networks built from the new activations, their parameters included, in full and fast mode."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from handmlp import ACTIVATIONS, MLP, get_activation, get_loss
-from handmlp.activations import EXTRA_ACTIVATIONS, Activation
+from handmlp.activation_base import Activation
+from handmlp.extra_activations import EXTRA_ACTIVATIONS
 from handmlp.gradcheck import assert_elementwise, assert_gradient, check_elementwise
 from tests.matrix import ACTIVATIONS as TWINNED
 
@@ -98,7 +99,7 @@ def test_derivative_matches_finite_differences(variant: tuple[str, dict[str, Any
     act = get_activation(name, **settings)
     z = _inputs(name, settings)
     act.build(z.size, np.dtype(np.float64))
-    result = assert_elementwise(act.forward, act.derivative, z, method, name=f"{name}′")
+    result = assert_elementwise(act.value, act.gradient, z, method, name=f"{name}′")
     kinks = {k.index[0] for k in result.kinks}
     assert {int(i) for i in np.flatnonzero(np.isin(z, KINKS.get(name, [])))} <= kinks
 
@@ -108,7 +109,7 @@ def test_derivative_matches_finite_differences(variant: tuple[str, dict[str, Any
 def test_gelu_forward_loses_its_negative_tail(approximate: str) -> None:
     act = get_activation("gelu", approximate=approximate)
     z = -np.linspace(4, 8, 41)
-    assert_elementwise(act.forward, act.derivative, z, name="gelu′ in its tail")
+    assert_elementwise(act.value, act.gradient, z, name="gelu′ in its tail")
 
 
 @pytest.mark.filterwarnings("ignore::numpy.exceptions.ComplexWarning")
@@ -116,7 +117,7 @@ def test_gelu_forward_loses_its_negative_tail(approximate: str) -> None:
 def test_complex_step_is_refused_where_the_forward_is_not_analytic(name: str) -> None:
     act = get_activation(name)
     with pytest.raises((TypeError, ValueError), match="complex step refused"):
-        check_elementwise(act.forward, act.derivative, WIDE, "complex")
+        check_elementwise(act.value, act.gradient, WIDE, "complex")
 
 
 def test_float32_derivatives_of_the_new_activations_pass_at_float32_accuracy() -> None:
@@ -124,8 +125,8 @@ def test_float32_derivatives_of_the_new_activations_pass_at_float32_accuracy() -
     for name in EXTRA_ACTIVATIONS:
         act = get_activation(name, **SETTINGS[name])
         act.build(z.size, np.dtype(np.float32))
-        assert act.forward(z).dtype == np.float32 and act.derivative(z).dtype == np.float32
-        assert_elementwise(act.forward, act.derivative, z, name=f"{name}′ float32")
+        assert act.value(z).dtype == np.float32 and act.gradient(z).dtype == np.float32
+        assert_elementwise(act.value, act.gradient, z, name=f"{name}′ float32")
 
 
 # --- learnable parameters: ∂g/∂θ per element (C14) ------------------------------------------------------
@@ -150,7 +151,7 @@ def _as_function_of_parameter(
         saved = getattr(act, param)
         setattr(act, param, theta)
         try:
-            return act.forward(z)
+            return act.value(z)
         finally:
             setattr(act, param, saved)
 
@@ -158,7 +159,7 @@ def _as_function_of_parameter(
         saved = getattr(act, param)
         setattr(act, param, theta)
         try:
-            return act.parameter_derivatives(z)[param]
+            return act.parameter_gradients(z)[param]
         finally:
             setattr(act, param, saved)
 
@@ -187,7 +188,7 @@ def test_soft_exponential_is_continuous_in_alpha_across_zero() -> None:
     values = []
     for alpha in (-1e-8, 0.0, 1e-8):
         act = get_activation("soft_exponential", init=alpha)
-        values.append((act.forward(z), act.derivative(z), act.parameter_derivatives(z)["alpha"]))
+        values.append((act.value(z), act.gradient(z), act.parameter_gradients(z)["alpha"]))
     for side in (values[0], values[2]):
         for got, at_zero in zip(side, values[1]):
             assert np.all(np.abs(got - at_zero) <= 1e-7 * (1 + np.abs(z) ** 3))

@@ -16,9 +16,12 @@ from handmlp.gradcheck import (
     GradcheckResult,
     assert_elementwise,
     assert_gradient,
+    bounds,
     check_elementwise,
     check_gradient,
     elementwise_derivative,
+    estimator,
+    gradient,
 )
 
 Fn = Callable[[Any], Any]
@@ -481,6 +484,273 @@ def test_bad_inputs_are_named() -> None:
         check_gradient(lambda v: v, np.ones(3), np.ones(3))
     with pytest.raises(ValueError, match="f: expected a finite value"):
         check_gradient(lambda v: np.sum(v) / 0.0, np.ones(3), np.ones(3))
+
+
+class Counted:
+    """A function that counts its calls: a refused call must not have evaluated f or df."""
+
+    def __init__(self, fn: Fn) -> None:
+        self.fn, self.calls = fn, 0
+
+    def __call__(self, z: Any) -> Any:
+        self.calls += 1
+        return self.fn(z)
+
+
+def _sum_sin(v: Any) -> Any:
+    return np.sum(np.sin(v))
+
+
+# Each row: the call (the arguments that differ from a valid call), the exception, the argument the message
+# names, and whether the mistake can be seen before f or df is called (True: neither may have been called).
+BAD_CALLS: list[tuple[str, str, dict[str, Any], type[Exception], str, bool]] = [
+    ("f-int", "elementwise", {"f": 3}, TypeError, "f", True),
+    ("df-str", "elementwise", {"df": "cos"}, TypeError, "df", True),
+    ("df-none", "elementwise", {"df": None}, TypeError, "df", True),
+    ("f-none-gradient", "gradient", {"f": None}, TypeError, "f", True),
+    ("f-float-derivative", "derivative", {"f": 1.0}, TypeError, "f", True),
+    ("f-int-assert", "assert_elementwise", {"f": 3}, TypeError, "f", True),
+    ("f-int-assert-gradient", "assert_gradient", {"f": 3}, TypeError, "f", True),
+    ("method-name", "elementwise", {"method": "forward"}, ValueError, "method", True),
+    ("method-none", "elementwise", {"method": None}, TypeError, "method", True),
+    ("method-name-gradient", "gradient", {"method": "backward"}, ValueError, "method", True),
+    ("method-name-derivative", "derivative", {"method": "Central"}, ValueError, "method", True),
+    ("mode-name", "gradient", {"mode": "slow"}, ValueError, "mode", True),
+    ("mode-int", "gradient", {"mode": 1}, TypeError, "mode", True),
+    ("levels-2-elementwise", "elementwise", {"levels": 2}, ValueError, "levels", True),
+    ("levels-float-elementwise", "elementwise", {"levels": 7.0}, TypeError, "levels", True),
+    ("levels-2-derivative", "derivative", {"levels": 2}, ValueError, "levels", True),
+    ("levels-1-gradient", "gradient", {"levels": 1}, ValueError, "levels", True),
+    ("levels-2-richardson", "gradient", {"levels": 2, "method": "richardson"}, ValueError, "levels", True),
+    ("levels-str-gradient", "gradient", {"levels": "3"}, TypeError, "levels", True),
+    ("directions-1.5", "gradient", {"directions": 1.5}, TypeError, "directions", True),
+    ("directions-0", "gradient", {"directions": 0}, ValueError, "directions", True),
+    ("directions-bool", "gradient", {"directions": True}, TypeError, "directions", True),
+    ("seed-str", "gradient", {"seed": "a"}, TypeError, "seed", True),
+    ("seed-negative", "gradient", {"seed": -1}, ValueError, "seed", True),
+    ("seed-1.5", "gradient", {"seed": 1.5}, TypeError, "seed", True),
+    ("ulps-negative-elementwise", "elementwise", {"ulps": -1}, ValueError, "ulps", True),
+    ("ulps-nan-elementwise", "elementwise", {"ulps": float("nan")}, ValueError, "ulps", True),
+    ("ulps-zero-elementwise", "elementwise", {"ulps": 0}, ValueError, "ulps", True),
+    ("ulps-inf-derivative", "derivative", {"ulps": float("inf")}, ValueError, "ulps", True),
+    ("ulps-negative-gradient", "gradient", {"ulps": -1}, ValueError, "ulps", True),
+    ("ulps-nan-gradient", "gradient", {"ulps": float("nan")}, ValueError, "ulps", True),
+    ("ulps-str-gradient", "gradient", {"ulps": "8"}, TypeError, "ulps", True),
+    ("x-int-dtype", "elementwise", {"x": np.arange(3)}, TypeError, "x", True),
+    ("x-nan", "elementwise", {"x": np.array([0.5, np.nan, 1.0])}, ValueError, "x", True),
+    ("x-inf-gradient", "gradient", {"x": np.array([0.5, np.inf, 1.0])}, ValueError, "x", True),
+    ("x-nan-derivative", "derivative", {"x": np.array([np.nan])}, ValueError, "x", True),
+    ("x-none", "elementwise", {"x": None}, TypeError, "x", True),
+    ("x-str", "gradient", {"x": ["a", "b", "c"]}, TypeError, "x", True),
+    ("x-ragged", "elementwise", {"x": [[1.0], [1.0, 2.0]]}, TypeError, "x", True),
+    ("grad-none", "gradient", {"grad": None}, TypeError, "grad", True),
+    ("grad-str", "gradient", {"grad": np.array(["a", "b", "c"])}, TypeError, "grad", True),
+    ("grad-complex", "gradient", {"grad": np.ones(3) + 1j}, TypeError, "grad", True),
+    ("grad-shape", "gradient", {"grad": np.ones(4)}, ValueError, "grad", True),
+    ("df-returns-none", "elementwise", {"df": lambda z: None}, TypeError, "df", False),
+    ("df-returns-str", "elementwise", {"df": lambda z: np.array(["a"] * z.size)}, TypeError, "df", False),
+    ("df-returns-shape", "elementwise", {"df": lambda z: np.cos(z)[:1]}, ValueError, "df", False),
+    ("df-returns-ragged", "elementwise", {"df": lambda z: [[1.0], [1.0, 2.0]]}, TypeError, "df", False),
+    ("f-returns-none", "elementwise", {"f": lambda z: None}, TypeError, "f", False),
+    ("f-returns-str", "derivative", {"f": lambda z: np.array(["a"] * z.size)}, TypeError, "f", False),
+    ("f-returns-sum", "elementwise", {"f": np.sum}, ValueError, "f", False),
+    ("f-returns-none-gradient", "gradient", {"f": lambda v: None}, TypeError, "f", False),
+    ("f-returns-str-gradient", "gradient", {"f": lambda v: "loss"}, TypeError, "f", False),
+    ("f-returns-array-gradient", "gradient", {"f": lambda v: v}, ValueError, "f", False),
+    ("f-returns-inf-gradient", "gradient", {"f": lambda v: np.sum(v) / 0.0}, ValueError, "f", False),
+]
+
+
+ENTRY_POINTS: dict[str, Callable[..., Any]] = {
+    "elementwise": check_elementwise,
+    "assert_elementwise": assert_elementwise,
+    "derivative": elementwise_derivative,
+    "gradient": check_gradient,
+    "assert_gradient": assert_gradient,
+}
+
+
+def _valid_arguments(entry: str) -> dict[str, Any]:
+    """A call of the entry point that passes, with counted f and df."""
+    x = np.linspace(-1.0, 1.0, 3)
+    if "gradient" in entry:
+        return {"f": Counted(_sum_sin), "x": x, "grad": np.cos(x)}
+    if entry == "derivative":
+        return {"f": Counted(np.sin), "x": x}
+    return {"f": Counted(np.sin), "df": Counted(np.cos), "x": x}
+
+
+@pytest.mark.parametrize("entry", list(ENTRY_POINTS))
+def test_the_valid_call_of_the_bad_argument_table_passes(entry: str) -> None:
+    assert ENTRY_POINTS[entry](**_valid_arguments(entry)) is not None
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize(
+    ("entry", "changes", "error", "argument", "before_any_call"),
+    [pytest.param(*row[1:], id=row[0]) for row in BAD_CALLS],
+)
+def test_bad_argument_is_refused_naming_it_before_f_is_called(
+    entry: str, changes: dict[str, Any], error: type[Exception], argument: str, before_any_call: bool
+) -> None:
+    valid = _valid_arguments(entry)
+    with pytest.raises(error) as info:
+        ENTRY_POINTS[entry](**{**valid, **changes})
+    assert str(info.value).startswith(f"{argument}: expected "), str(info.value)
+    if before_any_call:
+        assert all(fn.calls == 0 for fn in valid.values() if isinstance(fn, Counted))
+
+
+def test_bad_call_table_covers_every_argument_of_every_entry_point() -> None:
+    named = {row[4] for row in BAD_CALLS}
+    assert named == {"f", "df", "x", "grad", "method", "mode", "levels", "directions", "seed", "ulps"}
+    assert {row[1] for row in BAD_CALLS} >= {"elementwise", "gradient", "derivative", "assert_elementwise"}
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("seed", [0, 2])
+def test_a_loss_that_overflows_beside_x_fails_whatever_its_noise_probe_saw(seed: int) -> None:
+    # exp overflows 2e-6 above x: the noise probe sees +inf (seed 2: no noise level) or huge differences
+    # (seed 0: an infinite one); either way the numerical derivative is infinite and vouches for nothing.
+    x = np.array([709.7827128933])
+    result = check_gradient(lambda v: np.sum(np.exp(v)), x, np.exp(x), seed=seed)
+    assert not result.passed and result.numerical == np.inf
+
+
+def test_a_nan_claimed_value_fails_the_check_at_its_index_in_every_mode() -> None:
+    # The claimed derivative is what is under test: NaN there is a wrong value (a failed check), not refused.
+    x = np.linspace(-1, 1, 5)
+    claimed = np.cos(x)
+    claimed[3] = np.nan
+    result = check_elementwise(np.sin, lambda z: claimed.copy(), x)
+    assert not result.passed and result.index == (3,) and result.n_failed == 1
+    full = check_gradient(_sum_sin, x, claimed)
+    assert not full.passed and full.index == (3,)
+    assert not check_gradient(_sum_sin, x, claimed, mode="fast").passed
+
+
+# --- the derived bounds pinned from both sides ------------------------------------------------------------
+
+PIN_X = np.linspace(-3, 3, 601)
+PIN_W = np.random.default_rng(0).normal(size=(6, 5))
+KINDS = ["elementwise", "full", "fast"]
+
+
+def _sin_pi(z: Any) -> Any:
+    return np.sin(np.pi * z)
+
+
+def _sum_sin_pi(v: Any) -> Any:
+    return np.sum(np.sin(np.pi * v))
+
+
+def _pinned_check(kind: str, method: str, claimed_pi: float, **options: Any) -> GradcheckResult:
+    """d/dz sin(πz) claimed with the constant `claimed_pi` (a wrong one when it is not π): elementwise over
+    ±3, or as the gradient of Σ sin(πW) over a 6×5 matrix in full or fast mode."""
+    if kind == "elementwise":
+        return check_elementwise(_sin_pi, lambda z: claimed_pi * np.cos(np.pi * z), PIN_X, method, **options)
+    return check_gradient(_sum_sin_pi, PIN_W, claimed_pi * np.cos(np.pi * PIN_W), method, kind, **options)
+
+
+def _shifted_check(kind: str, method: str, reference: GradcheckResult, shift: float) -> GradcheckResult:
+    """The pinned check with the claimed value moved away from the numerical one by `shift` at the element
+    the reference result reports (in fast mode: by `shift` along its direction, through the element of
+    smallest |x|, where the direction's entry is ±1)."""
+    x = PIN_X if kind == "elementwise" else PIN_W
+    claimed = np.pi * np.cos(np.pi * x)
+    assert reference.index is not None
+    if kind == "fast":
+        claimed.flat[np.argmin(np.abs(x))] += shift  # ±shift along every direction, whatever its sign
+    else:
+        away = 1.0 if reference.claimed >= reference.numerical else -1.0
+        claimed[reference.index] += away * shift
+    if kind == "elementwise":
+        return check_elementwise(_sin_pi, lambda z: claimed.copy(), x, method)
+    return check_gradient(_sum_sin_pi, x, claimed, method, kind)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_one_element_past_its_reported_bound_fails_and_within_it_passes(kind: str, method: str) -> None:
+    correct = _pinned_check(kind, method, np.pi)
+    assert correct.passed and correct.abs_error <= correct.bound
+    past = _shifted_check(kind, method, correct, correct.abs_error + 1.5 * correct.bound)
+    assert not past.passed and past.n_failed >= 1
+    if kind != "fast":  # one element moved: it alone fails, and is the one reported
+        assert past.n_failed == 1 and past.index == correct.index
+        within = _shifted_check(kind, method, correct, 0.5 * (correct.bound - correct.abs_error))
+        assert within.passed and within.index == correct.index
+
+
+# A constant of the derivative typed with too few digits, as a relative error δ of π (π typed with 9 digits
+# is 1e-9 off). Deliberate planted-bug margins: each δ lands a few times above the bound the check derives
+# here (2-8×), so that a check whose bound were ten times looser would pass it.
+BOUND_SAFETY_PINS = [
+    ("elementwise", "central", 3e-9),
+    ("elementwise", "richardson", 3e-11),
+    ("full", "central", 3e-9),
+    ("full", "richardson", 1e-10),
+    ("fast", "central", 1e-9),
+    ("fast", "richardson", 1e-10),
+]
+ULPS_PINS = [
+    ("elementwise", "complex", 2e-14),
+    ("full", "complex", 3e-14),
+    ("fast", "complex", 3e-14),
+    ("full", "richardson", 1e-10),
+]
+
+
+@pytest.mark.parametrize(("kind", "method", "delta"), BOUND_SAFETY_PINS)
+def test_constant_a_few_bounds_off_fails_where_a_tenfold_bound_safety_would_pass_it(
+    kind: str, method: str, delta: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _pinned_check(kind, method, np.pi).passed
+    assert not _pinned_check(kind, method, np.pi * (1 + delta)).passed
+    monkeypatch.setattr(bounds, "BOUND_SAFETY", 10 * bounds.BOUND_SAFETY)
+    assert _pinned_check(kind, method, np.pi * (1 + delta)).passed  # so the line above pins BOUND_SAFETY
+
+
+@pytest.mark.parametrize(("kind", "method", "delta"), ULPS_PINS)
+def test_constant_a_few_ulps_off_fails_where_tenfold_ulps_would_pass_it(
+    kind: str, method: str, delta: float
+) -> None:
+    assert _pinned_check(kind, method, np.pi).passed
+    assert not _pinned_check(kind, method, np.pi * (1 + delta)).passed
+    assert _pinned_check(kind, method, np.pi * (1 + delta), ulps=80.0).passed  # the default 8, tenfold
+
+
+def _cancelling_loss_with_weight_decay() -> tuple[Fn, np.ndarray, np.ndarray, np.ndarray]:
+    """Σ ±1e6·cos(v) + (λ/2)·Σ v², λ = 5e-4: a loss that rounds like its ±1e6 terms, so its bound rests on
+    the measured noise; with the gradient, and the gradient that forgets the weight decay λ·v. λ is a
+    deliberate planted-bug margin: the forgotten term lands about 3× above the bound derived here and
+    under a third of a bound with a tenfold noise level."""
+    rng = np.random.default_rng(3)
+    big = 1e6 * rng.choice([-1.0, 1.0], size=50)
+    x = rng.normal(size=50)
+    decay = 5e-4
+    loss = lambda v: np.sum(big * np.cos(v)) + decay / 2 * np.sum(v * v)  # noqa: E731
+    return loss, x, -big * np.sin(x) + decay * x, -big * np.sin(x)
+
+
+def _noise_tenfold(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    if how == "sigmas":
+        monkeypatch.setattr(estimator, "NOISE_SIGMAS", 10 * estimator.NOISE_SIGMAS)
+    else:
+        measured = gradient.noise_level
+        monkeypatch.setattr(gradient, "noise_level", lambda *args: 10 * measured(*args))
+
+
+@pytest.mark.parametrize("how", ["sigmas", "noise_level"])
+@pytest.mark.parametrize("mode", ["full", "fast"])
+def test_forgotten_weight_decay_fails_where_a_tenfold_noise_level_would_pass_it(
+    mode: str, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loss, x, grad, forgot_decay = _cancelling_loss_with_weight_decay()
+    assert check_gradient(loss, x, grad, mode=mode).passed
+    assert not check_gradient(loss, x, forgot_decay, mode=mode).passed
+    _noise_tenfold(monkeypatch, how)
+    assert check_gradient(loss, x, forgot_decay, mode=mode).passed  # so the line above pins the noise
 
 
 if __name__ == "__main__":

@@ -7,6 +7,11 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
+
+# The probe imports every module of reference, torch's twins among them.
+pytestmark = pytest.mark.torch
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 # One interpreter for all modules (torch is imported once): before each module, every handmlp and

@@ -26,14 +26,6 @@ def _grads(step: int, dtype: Any = np.float64) -> dict[str, Array]:
     return _params(dtype, seed=100 + step)
 
 
-def _snapshot(opt: SGD) -> tuple[dict[str, bytes], dict[str, bytes], dict[str, Any]]:
-    return (
-        {k: v.tobytes() for k, v in opt.params.items()},
-        {k: v.tobytes() for k, v in opt.momentum_buffers.items()},
-        opt.hyperparameters(),
-    )
-
-
 BAD_SETTINGS = [
     {"lr": -0.1},
     {"lr": 0.1, "momentum": -0.5},
@@ -130,30 +122,34 @@ def _bad_grads() -> list[tuple[str, Any, type[Exception], str]]:
     ("what", "grads", "error", "match"), _bad_grads(), ids=lambda v: v if isinstance(v, str) else ""
 )
 def test_refused_step_leaves_parameters_and_buffers_bit_for_bit_unchanged(
-    what: str, grads: Any, error: type[Exception], match: str
+    what: str, grads: Any, error: type[Exception], match: str, snapshot: Any
 ) -> None:
     opt = SGD(_params(), **MOMENTUM)
     opt.step(_grads(0))
     opt.step(_grads(1))
-    before = _snapshot(opt)
+    before = snapshot(opt)
     with pytest.raises(error, match=match):
         opt.step(grads)
-    assert _snapshot(opt) == before
+    assert snapshot(opt) == before
 
 
-def test_step_with_a_learning_rate_made_non_finite_later_is_refused_and_changes_nothing() -> None:
+def test_step_with_a_learning_rate_made_non_finite_later_is_refused_and_changes_nothing(
+    snapshot: Any,
+) -> None:
     opt = SGD(_params(), **MOMENTUM)
     opt.step(_grads(0))
     opt.lr = float("nan")
-    before = _snapshot(opt)
+    before = snapshot(opt)
     with pytest.raises(ValueError, match="lr: expected a finite number"):
         opt.step(_grads(1))
-    assert _snapshot(opt) == before
+    assert snapshot(opt) == before
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("nesterov", [False, True])
-def test_resumed_run_continues_bit_for_bit_as_an_uninterrupted_one(dtype: Any, nesterov: bool) -> None:
+def test_resumed_run_continues_bit_for_bit_as_an_uninterrupted_one(
+    dtype: Any, nesterov: bool, snapshot: Any
+) -> None:
     settings: dict[str, Any] = {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.01, "nesterov": nesterov}
     straight = SGD(_params(dtype), **settings)
     for step in range(10):
@@ -168,7 +164,7 @@ def test_resumed_run_continues_bit_for_bit_as_an_uninterrupted_one(dtype: Any, n
     resumed.load_state_dict(saved_state)
     for step in range(4, 10):
         resumed.step(_grads(step, dtype))
-    assert _snapshot(resumed) == _snapshot(straight)
+    assert snapshot(resumed) == snapshot(straight)
 
 
 def test_state_dict_holds_copies_not_the_live_buffers() -> None:
@@ -214,14 +210,14 @@ def _bad_states() -> list[tuple[str, Any, type[Exception], str]]:
     ("what", "state", "error", "match"), _bad_states(), ids=lambda v: v if isinstance(v, str) else ""
 )
 def test_refused_load_leaves_the_optimiser_unchanged(
-    what: str, state: Any, error: type[Exception], match: str
+    what: str, state: Any, error: type[Exception], match: str, snapshot: Any
 ) -> None:
     opt = SGD(_params(seed=3), lr=0.2, momentum=0.5)
     opt.step(_grads(7))
-    before = _snapshot(opt)
+    before = snapshot(opt)
     with pytest.raises(error, match=match):
         opt.load_state_dict(state)
-    assert _snapshot(opt) == before
+    assert snapshot(opt) == before
 
 
 def test_zero_state_restarts_the_buffers_from_the_next_gradient() -> None:

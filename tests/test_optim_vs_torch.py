@@ -4,7 +4,6 @@ the bound `reference.optim.sgd_step_bound` derives. Planted bugs in the order of
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import numpy as np
@@ -19,38 +18,14 @@ from handmlp.optim import (
     update_momentum_buffer,
 )
 from reference.twins.optim import compare_one_step
+from tests.sgd_cases import SETTINGS, SHAPES
 
 Array = Any
-
-SHAPES = {"0.weight": (3, 4), "0.bias": (3,), "2.weight": (1, 3)}
 
 
 def _arrays(dtype: Any, seed: int) -> dict[str, Array]:
     rng = np.random.default_rng(seed)
     return {name: rng.normal(size=shape).astype(dtype) for name, shape in SHAPES.items()}
-
-
-def _settings() -> list[dict[str, Any]]:
-    out = []
-    for momentum, dampening, nesterov, weight_decay, maximize in itertools.product(
-        (0.0, 0.9), (0.0, 0.3), (False, True), (0.0, 0.05), (False, True)
-    ):
-        if nesterov and (momentum == 0.0 or dampening != 0.0):
-            continue  # torch refuses these (test_optim_bad_input)
-        out.append(
-            {
-                "lr": 0.1,
-                "momentum": momentum,
-                "dampening": dampening,
-                "nesterov": nesterov,
-                "weight_decay": weight_decay,
-                "maximize": maximize,
-            }
-        )
-    return out
-
-
-SETTINGS = _settings()
 
 
 def _id(hyper: dict[str, Any]) -> str:

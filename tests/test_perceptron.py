@@ -14,12 +14,14 @@ from handmlp.perceptron import (
     delta_rule,
     delta_rule_step,
     perceptron_predict,
+    perceptron_update,
     rosenblatt,
     sign,
     threshold_class,
     threshold_neuron,
     threshold_neuron_step,
 )
+from handmlp.special import logistic
 from reference.oracle.compare import assert_within_bound, gamma, unit_roundoff
 from reference.twins.activations import activation_twin
 from reference.twins.perceptron import torch_delta_rule, torch_rosenblatt, torch_threshold_step
@@ -203,7 +205,7 @@ GATE_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 def test_c11_or_and_and_gates() -> None:
     np.testing.assert_array_equal(threshold_class(threshold_neuron(GATE_INPUTS, [20, 30, 30])), [1, 2, 2, 2])
     np.testing.assert_array_equal(threshold_class(threshold_neuron(GATE_INPUTS, [20, 15, 15])), [1, 1, 1, 2])
-    sigma = get_activation("sigmoid").forward(np.array([-10.0, 10.0]))
+    sigma = logistic(np.array([-10.0, 10.0]))
     assert sigma[0] < 5e-5 and sigma[1] > 1 - 5e-5  # σ(−10) ≈ 0, σ(10) ≈ 1
 
 
@@ -218,7 +220,7 @@ def test_c11_update_with_threshold_on_input_minus_one_matches_torch(x: list[floa
     u = unit_roundoff(np.float64)
     x_tilde = np.concatenate([[-1.0], x])
     z = float(weights @ x_tilde)
-    s = float(get_activation("sigmoid").forward(np.array([z]))[0])
+    s = float(logistic(np.array([z]))[0])
     e_s = (
         activation_twin(get_activation("sigmoid")).forward_ulps * u * s
         + s * (1 - s) * gamma(3, u) * np.abs(weights * x_tilde).sum()
@@ -253,3 +255,82 @@ def test_bad_delta_rule_input_is_refused(kwargs: dict[str, Any], error: type[Exc
 def test_bad_threshold_step_size_is_refused() -> None:
     with pytest.raises(ValueError, match="mu: expected a finite number ≥ 0"):
         threshold_neuron_step([20.0, 30.0, 30.0], [1.0, 0.0], 1.0, mu=-1.0)
+
+
+# --- exact boundaries: sign(0) = +1 (C1) and C11's class threshold at 0.5 ----------------------------------
+
+
+def test_prediction_on_the_decision_boundary_is_plus_one() -> None:
+    """⟨w, x⟩ + b = 0 exactly predicts +1 (sign(0) = +1); one ulp below it predicts −1."""
+    X = np.array([[1.0, 1.0], [1.0, 2.0]])
+    np.testing.assert_array_equal(perceptron_predict(X, [1.0, -1.0], bias=0.0), [1.0, -1.0])
+    np.testing.assert_array_equal(perceptron_predict([[1.0, 1.0]], [1.0, -1.0], bias=-5e-324), [-1.0])
+    w, mistake = perceptron_update(np.zeros(2), np.array([1.0, 2.0]), 1.0)
+    assert not mistake and np.array_equal(w, np.zeros(2))  # sign(0) = +1 = y: no update
+
+
+def test_class_threshold_at_exactly_one_half_is_class_two() -> None:
+    """C11: class 1 if y < 0.5, else class 2: y = 0.5 (σ(0) exactly) is class 2, the float below class 1."""
+    below = np.nextafter(0.5, 0.0)
+    np.testing.assert_array_equal(threshold_class(np.array([below, 0.5, np.nextafter(0.5, 1.0)])), [1, 2, 2])
+    on_the_threshold = threshold_neuron([[1.0, 1.0]], [2.0, 1.0, 1.0])  # w1·x1 + w2·x2 − w0 = 0
+    assert on_the_threshold[0] == 0.5 and threshold_class(on_the_threshold)[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: rosenblatt(np.eye(2), [1, -1], bias="no"), TypeError, "bias: expected True or False"),
+        (lambda: rosenblatt(np.eye(2), [1, -1], bias=1), TypeError, "bias: expected True or False"),
+        (
+            lambda: threshold_neuron_step([0.0, 1.0, 1.0], [1.0, 0.0], np.nan, 0.5),
+            ValueError,
+            "y: expected a finite",
+        ),
+        (
+            lambda: threshold_neuron_step([0.0, 1.0, 1.0], [1.0, 0.0], "a", 0.5),
+            TypeError,
+            "y: expected a real number",
+        ),
+        (
+            lambda: threshold_neuron_step([0.0, 1.0, 1.0], "ab", 1.0, 0.5),
+            TypeError,
+            "x: expected real-valued",
+        ),
+        (
+            lambda: threshold_neuron_step([0.0, 1.0, 1.0], [[1.0, 0.0]], 1.0, 0.5),
+            ValueError,
+            r"x: expected one sample",
+        ),
+        (
+            lambda: threshold_neuron_step([0.0, 1.0], [1.0, 0.0], 1.0, 0.5),
+            ValueError,
+            r"weights: expected shape \(3\)",
+        ),
+        (lambda: threshold_class([0.2, np.nan]), ValueError, "y: expected finite values"),
+        (lambda: threshold_class("a"), TypeError, "y: expected an array of real numbers"),
+        (lambda: delta_rule_step(np.zeros(2), np.ones(2), "a", 0.1), TypeError, "y: expected a real number"),
+        (
+            lambda: delta_rule_step(np.zeros(2), np.ones(2), 1.0, -0.1),
+            ValueError,
+            "eta: expected a finite number ≥ 0",
+        ),
+        (lambda: perceptron_update(np.zeros(2), np.ones(2), np.nan), ValueError, "y: expected a finite"),
+        (lambda: perceptron_predict(np.eye(2), [1.0]), ValueError, r"weights: expected shape \(2\)"),
+    ],
+)
+def test_bad_arguments_of_the_single_unit_rules_are_named(
+    call: Any, error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_a_refused_threshold_step_leaves_its_inputs_as_they_were() -> None:
+    weights, x = np.array([0.4, 1.2, -0.7]), np.array([1.0, 0.5])
+    saved = weights.copy(), x.copy()
+    with pytest.raises(ValueError, match="y"):
+        threshold_neuron_step(weights, x, np.inf, 0.5)
+    assert np.array_equal(weights, saved[0]) and np.array_equal(x, saved[1])
+    mine = threshold_neuron_step(weights, x, 1.0, 0.5)
+    assert mine is not weights and np.array_equal(weights, saved[0])

@@ -14,8 +14,7 @@ import handmlp.mlp as mlp
 from handmlp import MLP, get_activation, get_loss
 from handmlp.linear import linear_backward
 from reference.oracle.autograd import assert_matches_autograd, compare_with_autograd
-from tests.test_activations_vs_torch import _torch_value_and_derivative
-from tests.test_losses_vs_torch import _torch
+from tests.torch_values import activation_value_and_derivative, loss_value_and_gradient
 
 Patch = Callable[[pytest.MonkeyPatch], None]
 
@@ -159,14 +158,14 @@ def test_planted_bug_in_float32_one_percent_factor_is_caught(monkeypatch: pytest
 
 def test_relu_derivative_one_at_zero_fails_the_kink_check(monkeypatch: pytest.MonkeyPatch) -> None:
     z = np.array([0.0])
-    _, torch_derivative = _torch_value_and_derivative("relu", z)
+    _, torch_derivative = activation_value_and_derivative("relu", z)
     monkeypatch.setattr(activations.ReLU, "derivative", lambda self, z, a=None: (z >= 0).astype(z.dtype))
     assert not np.array_equal(get_activation("relu").derivative(z), torch_derivative)
 
 
 def test_hinge_without_the_margin_fails_the_kink_check(monkeypatch: pytest.MonkeyPatch) -> None:
     y_hat, y = np.array([[1.0]]), np.array([[1.0]])
-    _, torch_grad = _torch("hinge", "sum", y_hat, y)
+    _, torch_grad = loss_value_and_gradient("hinge", "sum", y_hat, y)
     monkeypatch.setattr(
         losses.Hinge, "elementwise_gradient", lambda self, y_hat, y: np.where(1.0 - y * y_hat > 0, -y, 0.0)
     )

@@ -133,14 +133,6 @@ def test_c7_the_two_update_lines_are_the_vectorised_rule() -> None:
 # --- bad input: refused before the first step, weights and optimiser state bit for bit unchanged --------
 
 
-def _snapshot(net: MLP, opt: SGD) -> tuple[dict[str, bytes], dict[str, bytes], dict[str, Any]]:
-    return (
-        {k: v.tobytes() for k, v in net.parameters().items()},
-        {k: v.tobytes() for k, v in opt.momentum_buffers.items()},
-        opt.hyperparameters(),
-    )
-
-
 def _bad_fits() -> list[tuple[str, dict[str, Any], type[Exception], str]]:
     X, Y = _data()
     nan_X = X.copy()
@@ -171,7 +163,7 @@ def _bad_fits() -> list[tuple[str, dict[str, Any], type[Exception], str]]:
 
 @pytest.mark.parametrize(("what", "change", "error", "match"), _bad_fits(), ids=[b[0] for b in _bad_fits()])
 def test_bad_input_is_refused_and_changes_nothing(
-    what: str, change: dict[str, Any], error: type[Exception], match: str
+    what: str, change: dict[str, Any], error: type[Exception], match: str, snapshot: Any
 ) -> None:
     net = _net()
     X, Y = _data()
@@ -182,10 +174,10 @@ def test_bad_input_is_refused_and_changes_nothing(
     if "lr" in change:
         opt.lr = change["lr"]
     optimizer = SGD(_net().parameters(), lr=0.1) if change.get("foreign") else opt
-    before = _snapshot(net, opt)
+    before = snapshot(net, opt)
     with pytest.raises(error, match=match):
         fit(net, args.pop("loss"), optimizer, **args)
-    assert _snapshot(net, opt) == before
+    assert snapshot(net, opt) == before
 
 
 def test_divergence_stops_at_the_refused_step_with_the_weights_of_the_step_before() -> None:

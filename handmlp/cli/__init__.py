@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from handmlp.cli import train, verify
+from handmlp.cli import check, train, verify
 
-SUBCOMMANDS = (verify, train)
+SUBCOMMANDS = (verify, check, train)
 
 
 class UsageError(Exception):

@@ -1,11 +1,16 @@
 """`handmlp verify`: run the course's equations against PyTorch and report them.
 
 The checks live in the separate `reference` package (the torch side), imported only when the command runs.
+Every mistake in the command line (an unknown id, a bad `-k` expression, an `-o` that cannot be written) is
+found before the first case runs and reported as one line on stderr with exit status 2. Exit status 0
+means every selected case passed (skipped cases count only with `--allow-skip`); 1 means a case failed or
+raised, or cases were skipped without `--allow-skip`.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -17,49 +22,103 @@ def add_parser(commands: Any) -> None:
     verify = commands.add_parser(
         "verify",
         help="check every equation of the course against torch and print a conformance report",
-        description="Run the catalog of course equations (COURSE.md C1–C17, errata E1–E5) on both sides.",
+        description="Run the catalog of course equations (C1–C17, errata E1–E5; docs/equations.md maps "
+        "them) on both sides. Exit status: 0 every case passed, 1 a case failed or was skipped "
+        "(without --allow-skip), 2 a mistake in the command line.",
     )
-    verify.add_argument("pattern", nargs="?", default=None, help="run only cases whose id matches this regex")
-    verify.add_argument("-k", dest="pattern_k", default=None, help="same as PATTERN (pytest style)")
+    verify.add_argument(
+        "ids",
+        nargs="*",
+        metavar="ID",
+        help="run only these cases: a whole case id (C9/dL_dw1) or a course id (C1 selects C1/…, not C10/…)",
+    )
+    verify.add_argument(
+        "-k",
+        dest="expression",
+        metavar="REGEX",
+        default=None,
+        help="run only cases whose id contains a match of this regular expression (e.g. -k 'dw[12]$')",
+    )
     verify.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
     verify.add_argument(
-        "--output", "-o", default=None, help="write the report to this file instead of stdout"
+        "--output", "-o", metavar="FILE", default=None, help="write the report to FILE instead of stdout"
     )
     verify.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
-    verify.add_argument("--list", action="store_true", help="list the case ids and exit")
+    verify.add_argument("--list", action="store_true", help="list the selected case ids and exit")
+    verify.add_argument(
+        "--allow-skip",
+        action="store_true",
+        help="exit 0 even when cases were skipped (torch not installed); without it a skip exits 1",
+    )
     verify.set_defaults(run=run)
 
 
+def check_output(path: str) -> None:
+    """Refuse, before any case runs, an output path that cannot be written: a folder, a file in a missing
+    folder, a read-only file. A file this check creates is removed again."""
+    from handmlp.cli import UsageError
+
+    if os.path.isdir(path):
+        raise UsageError(f"--output: expected a file name, got the folder {path!r}")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise UsageError(
+            f"--output: expected a file in an existing folder, got {path!r} (no folder {folder!r})"
+        )
+    existed = os.path.exists(path)
+    try:
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--output: expected a writable file, got {path!r} ({exc.strerror})") from None
+    if not existed:
+        os.remove(path)
+
+
 def run(args: argparse.Namespace) -> int:
-    """Run the selected cases; the exit status is 0 only if every case passed."""
+    """Check the command line, run the selected cases, write the report; returns the exit status."""
+    from handmlp.cli import UsageError
+
     try:
         from reference.conformance import catalog
         from reference.conformance import report as verify
     except ImportError as exc:  # reference ships with handmlp; this means a broken install
-        print(f"handmlp verify: cannot import the reference package ({exc})", file=sys.stderr)
-        return 2
-    pattern = args.pattern_k or args.pattern
+        raise UsageError(f"cannot import the reference package ({exc}); reinstall handmlp") from None
+    try:
+        cases = catalog.select(args.expression, ids=args.ids)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not cases:
+        raise UsageError(f"-k: no case id matches {args.expression!r} (see handmlp verify --list)")
     if args.list:
-        for case in catalog.select(pattern):
+        for case in cases:
             print(f"{case.id}\t{case.equation}")
         return 0
-    if not catalog.select(pattern):
-        print(f"handmlp verify: no case id matches {pattern!r}", file=sys.stderr)
-        return 2
+    if args.output is not None:
+        check_output(args.output)
+    if args.format == "html" and not verify.can_plot():
+        print(f"handmlp verify: note: {verify.PLOTS_HINT}", file=sys.stderr)
     if verify.torch_version() is None:
+        then = "skips allowed" if args.allow_skip else "the run is INCOMPLETE (exit 1) unless --allow-skip"
         print(
-            f"handmlp verify: {verify.TORCH_HINT}; running the cases that need only handmlp", file=sys.stderr
+            f"handmlp verify: {verify.TORCH_HINT}; running the cases that need only handmlp, {then}",
+            file=sys.stderr,
         )
 
     def show(result: verify.CaseResult, index: int, total: int) -> None:
         print(verify.progress_line(result, index, total), file=sys.stderr, flush=True)
 
-    report = verify.run(pattern, progress=None if args.quiet else show)
+    report = verify.run(
+        args.expression, None if args.quiet else show, ids=args.ids, allow_skip=args.allow_skip
+    )
     text = verify.render(report, args.format)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+    if args.output is not None:
+        try:
+            with open(args.output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise UsageError(f"--output: could not write {args.output!r} ({exc.strerror})") from None
         print(f"{report.summary()}; report written to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
-    return 0 if report.ok else 1
+    return 0 if report.verdict == "OK" else 1

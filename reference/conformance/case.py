@@ -28,6 +28,7 @@ class Outcome:
     bound: float
     detail: str = ""
     series: dict[str, list[float]] = field(default_factory=dict)
+    diagnosis: str = ""  # for an implementation under test: the equation and layer a failure points to
 
 
 @dataclass(frozen=True)
@@ -39,18 +40,31 @@ class Case:
     computes: str
     oracle: str
     comparison: str
-    check: Callable[[], Outcome]
+    check: Callable[..., Outcome]
     needs_torch: bool = True
+    # The capabilities of the implementation under test the case needs (reference.conformance.protocol);
+    # "handmlp" marks a case about handmlp itself. A case that needs anything else gets the implementation.
+    needs: tuple[str, ...] = ("handmlp",)
+
+    @property
+    def takes_implementation(self) -> bool:
+        """True when the check is a function of the implementation under test."""
+        return "handmlp" not in self.needs
+
+    def run(self, impl: Any) -> Outcome:
+        """The check, on `impl` when the case takes an implementation."""
+        return self.check(impl) if self.takes_implementation else self.check()
 
     @property
     def course_id(self) -> str:
-        """The COURSE.md id this case cites: "C9" for "C9/dL_dw1"."""
+        """The course id this case cites (docs/equations.md): "C9" for "C9/dL_dw1"."""
         return self.id.split("/")[0]
 
 
 CATALOG: list[Case] = []
 
-# Every equation and erratum id of COURSE.md; tests/test_catalog.py checks this list against the file.
+# Every equation and erratum id of the course, as docs/equations.md maps them; tests/test_catalog.py and
+# tests/test_equations_map.py check this list against the map.
 COURSE_IDS = [f"C{i}" for i in range(1, 18)] + [f"E{i}" for i in range(1, 6)]
 
 AUTOGRAD = "torch.autograd on the torch twin with the same weights"
@@ -59,14 +73,22 @@ EXACT = "exact equality"
 
 
 def case(
-    case_id: str, equation: str, computes: str, oracle: str, comparison: str, *, needs_torch: bool = True
-) -> Callable[[Callable[[], Outcome]], Callable[[], Outcome]]:
-    """Register the decorated check as a catalog case."""
+    case_id: str,
+    equation: str,
+    computes: str,
+    oracle: str,
+    comparison: str,
+    *,
+    needs_torch: bool = True,
+    needs: tuple[str, ...] = ("handmlp",),
+) -> Callable[[Callable[..., Outcome]], Callable[..., Outcome]]:
+    """Register the decorated check as a catalog case; with `needs` other than ("handmlp",) the check
+    takes the implementation under test as its argument."""
 
-    def register(check: Callable[[], Outcome]) -> Callable[[], Outcome]:
+    def register(check: Callable[..., Outcome]) -> Callable[..., Outcome]:
         if any(c.id == case_id for c in CATALOG):
             raise ValueError(f"case id {case_id!r} registered twice")
-        CATALOG.append(Case(case_id, equation, computes, oracle, comparison, check, needs_torch))
+        CATALOG.append(Case(case_id, equation, computes, oracle, comparison, check, needs_torch, needs))
         return check
 
     return register

@@ -9,16 +9,45 @@ without torch and the rest still runs.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from reference.conformance.case import CATALOG, COURSE_IDS, Case, Outcome
 from reference.conformance.cases import backprop, checker, training  # noqa: F401  (registers the cases)
 
-__all__ = ["CATALOG", "COURSE_IDS", "Case", "Outcome", "select"]
+__all__ = ["CATALOG", "COURSE_IDS", "Case", "Outcome", "id_key", "select"]
 
 
-def select(pattern: str | None = None) -> list[Case]:
-    """The cases whose id matches `pattern` (a regular expression searched in the id; all when None)."""
-    if not pattern:
-        return list(CATALOG)
-    regex = re.compile(pattern)
-    return [c for c in CATALOG if regex.search(c.id)]
+def id_key(case_id: str) -> tuple[tuple[int, str | int], ...]:
+    """Natural order of case ids: C1 < C2 < … < C17 < E1 < … < E5, and C9/dL_dw2 < C9/dL_dw10."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|\D+", case_id))
+
+
+def _matches_id(case_id: str, wanted: str) -> bool:
+    """`wanted` is the whole id, or a prefix of it that ends at a `/` (`C1` is C1/…, never C10/…)."""
+    return case_id == wanted or case_id.startswith(wanted.rstrip("/") + "/")
+
+
+def select(pattern: str | None = None, *, ids: Sequence[str] | None = None) -> list[Case]:
+    """The cases, ordered by id (`id_key`), that match every selector given (all when none is).
+
+    ids: each one a whole case id (`C9/dL_dw1`) or a prefix of ids up to a `/` (a course id: `C1` selects
+    C1/… and not C10/…); every id must select at least one case.
+    pattern: a regular expression searched in the id (`handmlp verify -k`).
+    A bad selector raises ValueError naming it, before any case runs.
+    """
+    cases = sorted(CATALOG, key=lambda c: id_key(c.id))
+    if ids:
+        for wanted in ids:
+            if not any(_matches_id(c.id, wanted) for c in cases):
+                raise ValueError(
+                    f"ID: expected a case id or a course id such as C9 (see --list), got {wanted!r}"
+                    " (use -k for a regular expression)"
+                )
+        cases = [c for c in cases if any(_matches_id(c.id, wanted) for wanted in ids)]
+    if pattern:
+        try:
+            regex = re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"-k: expected a regular expression, got {pattern!r} ({exc})") from None
+        cases = [c for c in cases if regex.search(c.id)]
+    return cases

@@ -4,6 +4,9 @@
 counts 8: libm and SIMD kernels are within 4 ulps, handmlp's erf within 8); `forward_magnitude` and
 `derivative_magnitude` are the summed magnitudes of the terms the formula adds, so that a local rounding
 error is bounded by ulps·u·magnitude even where the formula cancels (1 − σ, 1 + erf for negative z).
+`forward_bound` and `derivative_bound` add the underflow term of the rounding model (Higham §2.1): below
+the smallest normal number λ a result carries an absolute error up to λ (gradual underflow, or torch's
+1/(1 + e^(−z)) giving 0 where e^(−z) overflows and the exact σ is below 1/floatmax < λ).
 """
 
 from __future__ import annotations
@@ -16,19 +19,19 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 
-from handmlp.activations import Activation
-from handmlp.special import erf
+from handmlp.activations import GELU_TANH_COEFFICIENT, Activation
+from handmlp.special import erf, logistic
 
 Array = NDArray[Any]
 Magnitude = Callable[[Activation, Array], Array]
 
 
 def _abs_forward(act: Activation, z: Array) -> Array:
-    return np.abs(act.forward(z))
+    return np.abs(act.value(z))
 
 
 def _abs_derivative(act: Activation, z: Array) -> Array:
-    return np.abs(act.derivative(z))
+    return np.abs(act.gradient(z))
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,23 @@ class ActivationTwin:
     forward_magnitude: Magnitude = _abs_forward
     derivative_magnitude: Magnitude = _abs_derivative
 
+    def forward_bound(self, act: Activation, z: Array, u: float) -> Array:
+        """One side's error bound on g(z) at exact z: ulps·u·magnitude, plus λ for underflow."""
+        return self.forward_ulps * u * self.forward_magnitude(act, z) + smallest_normal(u)
+
+    def derivative_bound(self, act: Activation, z: Array, u: float) -> Array:
+        """One side's error bound on g′(z) at exact z: ulps·u·magnitude, plus λ for underflow."""
+        return self.derivative_ulps * u * self.derivative_magnitude(act, z) + smallest_normal(u)
+
+
+def smallest_normal(u: float) -> float:
+    """λ, the smallest positive normal number of the float type whose unit roundoff is u."""
+    dtype = np.float32 if u == float(np.finfo(np.float32).eps) / 2.0 else np.float64
+    return float(np.finfo(dtype).tiny)
+
 
 def _sigmoid_derivative_magnitude(act: Activation, z: Array) -> Array:
-    s = act.forward(z)
+    s = act.value(z)
     return s * (1.0 + s)  # σ·(1 − σ): the subtraction adds magnitudes 1 and σ
 
 
@@ -53,7 +70,7 @@ def _tanh_derivative_magnitude(act: Activation, z: Array) -> Array:
 
 
 def _silu_derivative_magnitude(act: Activation, z: Array) -> Array:
-    s = 1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))
+    s = logistic(z)
     return s * (1.0 + np.abs(z) * (1.0 + s))
 
 
@@ -69,14 +86,14 @@ def _gelu_forward_magnitude(act: Activation, z: Array) -> Array:
 def _gelu_derivative_magnitude(act: Activation, z: Array) -> Array:
     inner = _gelu_inner(act, z)
     if getattr(act, "approximate", "none") == "tanh":
-        d_inner = np.sqrt(2.0 / np.pi) * (1.0 + 3.0 * 0.044715 * z * z)
+        d_inner = np.sqrt(2.0 / np.pi) * (1.0 + 3.0 * GELU_TANH_COEFFICIENT * z * z)
         return 0.5 * (1.0 + np.abs(inner)) + 0.5 * np.abs(z) * (1.0 + inner * inner) * d_inner
     return 0.5 * (1.0 + np.abs(inner)) + np.abs(z) * np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
 
 
 def _gelu_inner(act: Activation, z: Array) -> Array:
     if getattr(act, "approximate", "none") == "tanh":
-        return np.tanh(np.sqrt(2.0 / np.pi) * (z + 0.044715 * z * z * z))
+        return np.tanh(np.sqrt(2.0 / np.pi) * (z + GELU_TANH_COEFFICIENT * z * z * z))
     return erf(z / np.sqrt(2.0))
 
 
@@ -86,6 +103,17 @@ def _prelu_module(act: Activation) -> torch.nn.Module:
     with torch.no_grad():
         module.weight.copy_(weight)
     return module
+
+
+class _Hardtanh(torch.nn.Module):
+    """torch.nn.functional.hardtanh as a module: it accepts min_val = max_val, which nn.Hardtanh refuses."""
+
+    def __init__(self, min_val: float, max_val: float) -> None:
+        super().__init__()
+        self.min_val, self.max_val = min_val, max_val
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.hardtanh(z, self.min_val, self.max_val)
 
 
 def _settings(act: Activation) -> dict[str, Any]:
@@ -112,7 +140,7 @@ ACTIVATION_TWINS: dict[str, ActivationTwin] = {
         forward_magnitude=_gelu_forward_magnitude,
         derivative_magnitude=_gelu_derivative_magnitude,
     ),
-    "hardtanh": ActivationTwin(lambda a: torch.nn.Hardtanh(**_settings(a)), 0, 0),
+    "hardtanh": ActivationTwin(lambda a: _Hardtanh(**_settings(a)), 0, 0),
     "softsign": ActivationTwin(
         lambda a: torch.nn.Softsign(), 3, 6, derivative_magnitude=_softsign_derivative_magnitude
     ),

@@ -1,4 +1,4 @@
-"""The torch twin of a handmlp network, and torch.autograd's answer for it (COURSE.md C4, C9, C10).
+"""The torch twin of a handmlp network, and torch.autograd's answer for it (C4, C9, C10 in docs/equations.md).
 
 `to_torch(net)` builds `torch.nn.Sequential(Linear, activation, Linear, activation, …)` whose state_dict is
 a plain copy of `net.state_dict()`: same keys, same (out, in) shapes, same dtype.

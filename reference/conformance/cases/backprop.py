@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from handmlp import MLP, get_activation, get_loss
 from handmlp.linear import linear_backward
@@ -19,15 +20,23 @@ from reference.conformance.case import (
     exact,
     from_comparisons,
 )
+from reference.conformance.protocol import LossSpec, NotApplicableError, capabilities
+from reference.conformance.subject import against_autograd, load, outcome_of
 from reference.oracle.compare import compare_within_bound, gamma, unit_roundoff
 
 Array = Any
+GRADIENTS = ("forward", "gradients")
 
 
-def _autograd(net: MLP, x: Array, y: Array, loss: str, reduction: str = "mean") -> Outcome:
-    from reference.oracle.autograd import compare_with_autograd
+def _autograd(impl: Any, net: MLP, x: Array, y: Array, loss: str, reduction: str = "mean") -> Outcome:
+    return against_autograd(impl, net, x, y, LossSpec(loss, reduction))
 
-    return from_comparisons(compare_with_autograd(net, x, y, get_loss(loss, reduction)))
+
+def _impl_gradients(impl: Any, net: MLP, x: Array, y: Array, loss: str, reduction: str) -> dict[str, Array]:
+    """The implementation's ∂L/∂θ on `net`'s architecture and weights."""
+    spec = LossSpec(loss, reduction)
+    load(impl, net, spec)
+    return impl.gradients(x, y, spec)
 
 
 def _torch_grads(net: MLP, x: Array, y: Array, loss: str, reduction: str = "mean") -> Any:
@@ -47,11 +56,12 @@ def _torch_grads(net: MLP, x: Array, y: Array, loss: str, reduction: str = "mean
     "MLP([3, 1], sigmoid): output, ½(y − ŷ)² and its gradients",
     AUTOGRAD,
     WITHIN_BOUND,
+    needs=GRADIENTS,
 )
-def logistic_unit() -> Outcome:
+def logistic_unit(impl: Any) -> Outcome:
     rng = np.random.default_rng(3)
     net = MLP([3, 1], "sigmoid", seed=3)
-    return _autograd(net, rng.normal(size=(4, 3)), rng.uniform(size=(4, 1)), "half_squared_error")
+    return _autograd(impl, net, rng.normal(size=(4, 3)), rng.uniform(size=(4, 1)), "half_squared_error")
 
 
 @case(
@@ -80,20 +90,24 @@ def bias_as_input() -> Outcome:
     "Sigmoid.derivative over a ∈ [−30, 30]",
     "torch.autograd of torch.sigmoid",
     WITHIN_BOUND,
+    needs=("activations",),
 )
-def sigmoid_derivative() -> Outcome:
+def sigmoid_derivative(impl: Any) -> Outcome:
     import torch
 
     from reference.twins.activations import activation_twin
 
     act = get_activation("sigmoid")
+    functions = impl.activation_functions("sigmoid")
+    if functions is None:
+        raise NotApplicableError(f"{impl.name} exposes no sigmoid")
     a = np.linspace(-30.0, 30.0, 601)
     t = torch.from_numpy(a).requires_grad_(True)
     torch.autograd.backward(torch.sigmoid(t).sum())
     assert t.grad is not None
     twin = activation_twin(act)
     bound = 2 * twin.derivative_ulps * unit_roundoff(np.float64) * twin.derivative_magnitude(act, a)
-    return from_comparisons([compare_within_bound("σ′(a)", act.derivative(a), t.grad.numpy(), bound)])
+    return outcome_of([compare_within_bound("σ′(a)", functions[1](a.copy()), t.grad.numpy(), bound)], impl)
 
 
 # --- C4: counting -------------------------------------------------------------------------------------
@@ -118,31 +132,34 @@ def counts() -> Outcome:
 # --- C5: the losses, with their kinks -----------------------------------------------------------------
 
 
-def _loss_case(loss: str, y_hat: Array, y: Array) -> Outcome:
+def _loss_case(impl: Any, loss: str, y_hat: Array, y: Array) -> Outcome:
+    """The implementation's loss value (when it has one) and ∂L/∂ŷ in each reduction it offers."""
     import torch
 
     from reference.oracle.bounds import BOTH_SIDES, loss_bounds
     from reference.twins.losses import torch_loss
 
     results = []
-    for reduction in ("sum", "mean"):
+    handmlp = "handmlp" in capabilities(impl)
+    specs = [LossSpec(loss, r) for r in ("sum", "mean") if handmlp or LossSpec(loss, r) == impl.loss]
+    if not specs:
+        raise NotApplicableError(f"{impl.name}'s loss is {impl.loss}, not {loss}")
+    for spec in specs:
+        reduction = spec.reduction
         fn = get_loss(loss, reduction)
         t = torch.from_numpy(y_hat.copy()).requires_grad_(True)
         value = torch_loss(fn)(t, torch.from_numpy(y))
         torch.autograd.backward(value)
         assert t.grad is not None
         e_value, _, e_grad = loss_bounds(fn, y_hat, y, None, unit_roundoff(np.float64))
-        results.append(
-            compare_within_bound(
-                f"L/{reduction}", fn.value(y_hat, y), float(value.detach()), BOTH_SIDES * e_value
+        if hasattr(impl, "loss_value"):
+            mine = impl.loss_value(y_hat.copy(), y.copy(), spec)
+            results.append(
+                compare_within_bound(f"L/{reduction}", mine, float(value.detach()), BOTH_SIDES * e_value)
             )
-        )
-        results.append(
-            compare_within_bound(
-                f"∂L/∂ŷ/{reduction}", fn.gradient(y_hat, y), t.grad.numpy(), BOTH_SIDES * e_grad
-            )
-        )
-    return from_comparisons(results)
+        grad = impl.loss_gradient(y_hat.copy(), y.copy(), spec)
+        results.append(compare_within_bound(f"∂L/∂ŷ/{reduction}", grad, t.grad.numpy(), BOTH_SIDES * e_grad))
+    return outcome_of(results, impl)
 
 
 _Y_HAT = np.array([[0.3, -1.2, 2.0], [1.0, -1.0, 0.0]])
@@ -156,9 +173,10 @@ _Y_PM1 = np.array([[1.0, -1.0, 1.0], [1.0, -1.0, -1.0]])  # y·ŷ = 1 in two pla
     "losses.L1, sum and mean",
     "torch.nn.functional.l1_loss",
     WITHIN_BOUND,
+    needs=("loss",),
 )
-def l1_loss() -> Outcome:
-    return _loss_case("l1", _Y_HAT, _Y_REAL)
+def l1_loss(impl: Any) -> Outcome:
+    return _loss_case(impl, "l1", _Y_HAT, _Y_REAL)
 
 
 @case(
@@ -167,9 +185,10 @@ def l1_loss() -> Outcome:
     "losses.SquaredError, sum and mean",
     "torch.nn.functional.mse_loss",
     WITHIN_BOUND,
+    needs=("loss",),
 )
-def l2_loss() -> Outcome:
-    return _loss_case("squared_error", _Y_HAT, _Y_REAL)
+def l2_loss(impl: Any) -> Outcome:
+    return _loss_case(impl, "squared_error", _Y_HAT, _Y_REAL)
 
 
 @case(
@@ -178,9 +197,10 @@ def l2_loss() -> Outcome:
     "losses.HalfSquaredError, sum and mean",
     "½ · torch.nn.functional.mse_loss",
     WITHIN_BOUND,
+    needs=("loss",),
 )
-def half_squared_loss() -> Outcome:
-    return _loss_case("half_squared_error", _Y_HAT, _Y_REAL)
+def half_squared_loss(impl: Any) -> Outcome:
+    return _loss_case(impl, "half_squared_error", _Y_HAT, _Y_REAL)
 
 
 @case(
@@ -189,9 +209,10 @@ def half_squared_loss() -> Outcome:
     "losses.Hinge, sum and mean, at the margin too",
     "torch.clamp(1 − y·ŷ, min=0)",
     WITHIN_BOUND,
+    needs=("loss",),
 )
-def hinge_loss() -> Outcome:
-    return _loss_case("hinge", _Y_HAT, _Y_PM1)
+def hinge_loss(impl: Any) -> Outcome:
+    return _loss_case(impl, "hinge", _Y_HAT, _Y_PM1)
 
 
 @case(
@@ -242,7 +263,7 @@ def _chain() -> tuple[MLP, Array, Array, dict[str, Array]]:
     return net, x, y, {"f1": f1, "f2": f2, "f3": f3, "w2": w2, "w3": w3}
 
 
-def _chain_factor(name: str) -> Outcome:
+def _chain_factor(impl: Any, name: str) -> Outcome:
     """∂L/∂θ as the slides factor it, each product reusing the one of the layer above (backpropagation)."""
     net, x, y, v = _chain()
     f1, f2, f3, w2, w3 = v["f1"], v["f2"], v["f3"], v["w2"], v["w3"]
@@ -256,8 +277,8 @@ def _chain_factor(name: str) -> Outcome:
         "0.bias": upstream1,
     }
     torch_side, bounds = _torch_grads(net, x, y, "half_squared_error", "sum")
-    ours = net.loss_and_gradients(x, y, get_loss("half_squared_error", "sum"))[1]
-    return from_comparisons(
+    ours = _impl_gradients(impl, net, x, y, "half_squared_error", "sum")
+    return outcome_of(
         [
             compare_within_bound(
                 f"slides {name}",
@@ -266,7 +287,8 @@ def _chain_factor(name: str) -> Outcome:
                 bounds.grads[name].reshape(-1),
             ),
             compare_within_bound(f"backward {name}", ours[name], torch_side.grads[name], bounds.grads[name]),
-        ]
+        ],
+        impl,
     )
 
 
@@ -276,9 +298,10 @@ def _chain_factor(name: str) -> Outcome:
     "the slides' product and MLP.backward",
     AUTOGRAD,
     WITHIN_BOUND,
+    needs=GRADIENTS,
 )
-def chain_w3() -> Outcome:
-    return _chain_factor("4.weight")
+def chain_w3(impl: Any) -> Outcome:
+    return _chain_factor(impl, "4.weight")
 
 
 @case(
@@ -287,9 +310,10 @@ def chain_w3() -> Outcome:
     "the slides' product and MLP.backward",
     AUTOGRAD,
     WITHIN_BOUND,
+    needs=GRADIENTS,
 )
-def chain_w2() -> Outcome:
-    return _chain_factor("2.weight")
+def chain_w2(impl: Any) -> Outcome:
+    return _chain_factor(impl, "2.weight")
 
 
 @case(
@@ -298,9 +322,10 @@ def chain_w2() -> Outcome:
     "the slides' product and MLP.backward",
     AUTOGRAD,
     WITHIN_BOUND,
+    needs=GRADIENTS,
 )
-def chain_w1() -> Outcome:
-    return _chain_factor("0.weight")
+def chain_w1(impl: Any) -> Outcome:
+    return _chain_factor(impl, "0.weight")
 
 
 @case(
@@ -309,9 +334,10 @@ def chain_w1() -> Outcome:
     "the slides' product and MLP.backward",
     AUTOGRAD,
     WITHIN_BOUND,
+    needs=GRADIENTS,
 )
-def chain_b() -> Outcome:
-    return _chain_factor("0.bias")
+def chain_b(impl: Any) -> Outcome:
+    return _chain_factor(impl, "0.bias")
 
 
 @case(
@@ -343,11 +369,12 @@ def erratum_step_size() -> Outcome:
     "MLP([4, 6, 5, 3], tanh, relu, identity).backward under cross-entropy: every ∂L/∂θ and ∂L/∂x",
     AUTOGRAD,
     WITHIN_BOUND,
+    needs=GRADIENTS,
 )
-def delta_rule() -> Outcome:
+def delta_rule(impl: Any) -> Outcome:
     rng = np.random.default_rng(10)
     net = MLP([4, 6, 5, 3], ["tanh", "relu", "identity"], seed=10)
-    return _autograd(net, rng.normal(size=(8, 4)), rng.integers(0, 3, size=8), "cross_entropy")
+    return _autograd(impl, net, rng.normal(size=(8, 4)), rng.integers(0, 3, size=8), "cross_entropy")
 
 
 @case(
@@ -356,12 +383,13 @@ def delta_rule() -> Outcome:
     "MLP([2, 1], relu) with ½(y − ŷ)², including a sample exactly at z = 0",
     AUTOGRAD,
     WITHIN_BOUND,
+    needs=GRADIENTS,
 )
-def relu_graph() -> Outcome:
+def relu_graph(impl: Any) -> Outcome:
     net = MLP([2, 1], "relu", seed=11)
     net.load_state_dict({"0.weight": np.array([[0.5, -1.0]]), "0.bias": np.array([0.0])})
     x = np.array([[2.0, 1.0], [1.0, 2.0], [3.0, 0.5]])  # z = 0, −1.5, 1
-    return _autograd(net, x, np.array([[1.0], [0.0], [0.5]]), "half_squared_error", "sum")
+    return _autograd(impl, net, x, np.array([[1.0], [0.0], [0.5]]), "half_squared_error", "sum")
 
 
 def _two_layer_sigmoid() -> tuple[MLP, Array, Array]:
@@ -408,6 +436,12 @@ def erratum_delta_rule() -> Outcome:
 _BINARY = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 
 
+def _forward(impl: Any, net: MLP) -> NDArray[Any]:
+    """The implementation's output for the four binary inputs, on `net`'s architecture and weights."""
+    load(impl, net, impl.loss)
+    return np.asarray(impl.forward(_BINARY.copy()))
+
+
 def _xor_network() -> MLP:
     """y1 = σ(−20x1 + 30x2 − 20), y2 = σ(30x1 − 20x2 − 20), y = σ(30y1 + 30y2 − 20)."""
     net = MLP([2, 2, 1], "sigmoid")
@@ -429,9 +463,10 @@ def _xor_network() -> MLP:
     "the truth table of XOR",
     EXACT,
     needs_torch=False,
+    needs=("forward",),
 )
-def xor_truth_table() -> Outcome:
-    return exact(np.round(_xor_network().forward(_BINARY))[:, 0], [0, 1, 1, 0], "round(y) for 00, 01, 10, 11")
+def xor_truth_table(impl: Any) -> Outcome:
+    return exact(np.round(_forward(impl, _xor_network()))[:, 0], [0, 1, 1, 0], "round(y) for 00, 01, 10, 11")
 
 
 @case(
@@ -440,10 +475,11 @@ def xor_truth_table() -> Outcome:
     "the hand-set XOR network's ∂L/∂θ under ½(y − ŷ)² towards XOR",
     AUTOGRAD,
     WITHIN_BOUND,
+    needs=GRADIENTS,
 )
-def xor_gradients() -> Outcome:
+def xor_gradients(impl: Any) -> Outcome:
     return _autograd(
-        _xor_network(), _BINARY, np.array([[0.0], [1.0], [1.0], [0.0]]), "half_squared_error", "sum"
+        impl, _xor_network(), _BINARY, np.array([[0.0], [1.0], [1.0], [0.0]]), "half_squared_error", "sum"
     )
 
 
@@ -456,11 +492,12 @@ def xor_gradients() -> Outcome:
     "MLP([3, 5, 2], prelu) gradients, the slope's included",
     AUTOGRAD,
     WITHIN_BOUND,
+    needs=GRADIENTS,
 )
-def prelu_slope() -> Outcome:
+def prelu_slope(impl: Any) -> Outcome:
     rng = np.random.default_rng(14)
     net = MLP([3, 5, 2], [get_activation("prelu", init=0.25), "identity"], seed=14)
-    return _autograd(net, rng.normal(size=(7, 3)), rng.normal(size=(7, 2)), "squared_error")
+    return _autograd(impl, net, rng.normal(size=(7, 3)), rng.normal(size=(7, 2)), "squared_error")
 
 
 # --- C16: MNIST's shape -------------------------------------------------------------------------------
@@ -472,11 +509,12 @@ def prelu_slope() -> Outcome:
     "MLP([784, 32, 10], relu) with cross-entropy on a seeded batch of 784-pixel images in [0, 1]",
     AUTOGRAD,
     WITHIN_BOUND,
+    needs=GRADIENTS,
 )
-def mnist_shaped() -> Outcome:
+def mnist_shaped(impl: Any) -> Outcome:
     rng = np.random.default_rng(16)
     net = MLP([28 * 28, 32, 10], ["relu", "identity"], seed=16)
-    return _autograd(net, rng.uniform(size=(16, 784)), rng.integers(0, 10, size=16), "cross_entropy")
+    return _autograd(impl, net, rng.uniform(size=(16, 784)), rng.integers(0, 10, size=16), "cross_entropy")
 
 
 # --- C6, C7: the smallest perceptrons' gradients ------------------------------------------------------
@@ -491,8 +529,9 @@ C6_Y = np.array([10.1, 1.9, 3.4, 1.1])
     "MLP([1, 1], identity, no bias).backward per sample of the worked table, and −(y − ŷ)·x by hand",
     AUTOGRAD,
     WITHIN_BOUND,
+    needs=GRADIENTS,
 )
-def smallest_gradient() -> Outcome:
+def smallest_gradient(impl: Any) -> Outcome:
     net = MLP([1, 1], "identity", bias=False)
     net.load_state_dict({"0.weight": np.array([[0.5]])})
     results = []
@@ -500,11 +539,11 @@ def smallest_gradient() -> Outcome:
         xs, ys = np.array([[x]]), np.array([[y]])
         torch_side, bounds = _torch_grads(net, xs, ys, "half_squared_error", "sum")
         by_hand = -(y - 0.5 * x) * x
-        backward = net.loss_and_gradients(xs, ys, get_loss("half_squared_error", "sum"))[1]["0.weight"]
+        backward = _impl_gradients(impl, net, xs, ys, "half_squared_error", "sum")["0.weight"]
         expected, bound = torch_side.grads["0.weight"], bounds.grads["0.weight"]
         results.append(compare_within_bound(f"−(y − ŷ)·x at x={x}", np.array([[by_hand]]), expected, bound))
         results.append(compare_within_bound(f"backward at x={x}", backward, expected, bound))
-    return from_comparisons(results)
+    return outcome_of(results, impl)
 
 
 @case(
@@ -513,20 +552,22 @@ def smallest_gradient() -> Outcome:
     "MLP([2, 1], identity, no bias).backward, and −(y − ŷ)·x_i by hand",
     AUTOGRAD,
     WITHIN_BOUND,
+    needs=GRADIENTS,
 )
-def second_smallest_gradient() -> Outcome:
+def second_smallest_gradient(impl: Any) -> Outcome:
     net = MLP([2, 1], "identity", bias=False, seed=7)
     x, y = np.array([[1.5, -2.0]]), np.array([[0.25]])
     torch_side, bounds = _torch_grads(net, x, y, "half_squared_error", "sum")
     y_hat = net.forward(x)
     by_hand = -(y - y_hat) * x
-    backward = net.loss_and_gradients(x, y, get_loss("half_squared_error", "sum"))[1]["0.weight"]
+    backward = _impl_gradients(impl, net, x, y, "half_squared_error", "sum")["0.weight"]
     expected, bound = torch_side.grads["0.weight"], bounds.grads["0.weight"]
-    return from_comparisons(
+    return outcome_of(
         [
             compare_within_bound("−(y − ŷ)·x_i", by_hand, expected, bound),
             compare_within_bound("backward", backward, expected, bound),
-        ]
+        ],
+        impl,
     )
 
 
@@ -548,10 +589,11 @@ def _gate(w1: float, w2: float, w0: float) -> MLP:
     "the truth table of OR",
     EXACT,
     needs_torch=False,
+    needs=("forward",),
 )
-def or_gate() -> Outcome:
+def or_gate(impl: Any) -> Outcome:
     return exact(
-        np.round(_gate(30, 30, 20).forward(_BINARY))[:, 0], [0, 1, 1, 1], "round(y) for 00, 01, 10, 11"
+        np.round(_forward(impl, _gate(30, 30, 20)))[:, 0], [0, 1, 1, 1], "round(y) for 00, 01, 10, 11"
     )
 
 
@@ -562,10 +604,11 @@ def or_gate() -> Outcome:
     "the truth table of AND",
     EXACT,
     needs_torch=False,
+    needs=("forward",),
 )
-def and_gate() -> Outcome:
+def and_gate(impl: Any) -> Outcome:
     return exact(
-        np.round(_gate(15, 15, 20).forward(_BINARY))[:, 0], [0, 0, 0, 1], "round(y) for 00, 01, 10, 11"
+        np.round(_forward(impl, _gate(15, 15, 20)))[:, 0], [0, 0, 0, 1], "round(y) for 00, 01, 10, 11"
     )
 
 

@@ -1,0 +1,170 @@
+"""check_network on implementations written the way people write them: the examples pass, and each planted
+bug is caught with the diagnosis naming the right equation and layer (the first line of the report)."""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+from typing import Any
+
+import numpy as np
+import pytest
+
+from handmlp import check_network
+from reference.conformance.adapters import ColumnVectors, HandmlpImplementation, WeightDict
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "examples"))
+import network
+import two_layer_net
+
+SHAPES = ((3, 4, 2), (4, 4, 4), (3, 5, 5, 5))  # the square ones let "W for Wᵀ" run instead of raising
+
+
+def _nielsen(cls: Any = network.Network, prime: Any = network.sigmoid_prime) -> ColumnVectors:
+    return ColumnVectors(cls, functions=(network.sigmoid, prime))
+
+
+def _diagnosis(impl: Any) -> str:
+    report = check_network(impl, shapes=SHAPES, batch_sizes=(5,))
+    assert not report.ok
+    return report.diagnosis
+
+
+# --- planted-bug copies --------------------------------------------------------------------------------
+
+
+class GForGPrime(network.Network):
+    """E5: g(z) where g′(z) belongs in the hidden layers' δ."""
+
+    def backprop(self, x: Any, y: Any) -> Any:
+        real = network.sigmoid_prime
+        n_out = self.sizes[-1]
+        network.sigmoid_prime = lambda z: real(z) if z.shape[0] == n_out else network.sigmoid(z)
+        try:
+            return super().backprop(x, y)
+        finally:
+            network.sigmoid_prime = real
+
+
+class WForWTranspose(network.Network):
+    """The recursion δ_l = (W_{l+1} δ_{l+1}) ⊙ σ′ with W where Wᵀ belongs."""
+
+    def backprop(self, x: Any, y: Any) -> Any:
+        nabla_b, nabla_w = [None] * len(self.biases), [None] * len(self.weights)
+        activations, zs = [x], []
+        for b, w in zip(self.biases, self.weights):
+            zs.append(w @ activations[-1] + b)
+            activations.append(network.sigmoid(zs[-1]))
+        delta = self.cost_derivative(activations[-1], y) * network.sigmoid_prime(zs[-1])
+        nabla_b[-1], nabla_w[-1] = delta, delta @ activations[-2].T
+        for layer in range(2, self.num_layers):
+            delta = (self.weights[-layer + 1] @ delta) * network.sigmoid_prime(zs[-layer])
+            nabla_b[-layer], nabla_w[-layer] = delta, delta @ activations[-layer - 1].T
+        return nabla_b, nabla_w
+
+
+class NoBiasGradient(network.Network):
+    def backprop(self, x: Any, y: Any) -> Any:
+        nabla_b, nabla_w = super().backprop(x, y)
+        nabla_b[0] = np.zeros_like(nabla_b[0])
+        return nabla_b, nabla_w
+
+
+class SignFlip(network.Network):
+    def cost_derivative(self, output_activations: Any, y: Any) -> Any:
+        return y - output_activations
+
+
+class SumForMean(two_layer_net.TwoLayerNet):
+    def loss(self, X: Any, y: Any = None) -> Any:
+        out = super().loss(X, y)
+        if y is None:
+            return out
+        return out[0], {k: v * X.shape[0] for k, v in out[1].items()}
+
+
+class InputOneLayerUp(two_layer_net.TwoLayerNet):
+    """∂L/∂x handed back one layer too high: the gradient at layer 1's pre-activation, W1ᵀ left out."""
+
+    def loss(self, X: Any, y: Any = None) -> Any:
+        out = super().loss(X, y)
+        if y is None:
+            return out
+        scores = super().loss(X)
+        probs = np.exp(scores - scores.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        probs[np.arange(X.shape[0]), y] -= 1
+        grads = _backward(self, X, probs / X.shape[0], stop_before_input=True)
+        return out[0], {**out[1], "X": grads["X"]}
+
+
+def _hinge_gradient(margin_included: bool) -> Any:
+    def gradient(scores: Any, y: Any) -> Any:
+        inside = y * scores <= 1 if margin_included else y * scores < 1
+        return np.where(inside, -y, 0.0) / y.size
+
+    return gradient
+
+
+class HingeNet(two_layer_net.TwoLayerNet):
+    """Hidden ReLU layers, the hinge loss max(0, 1 − y·ŷ) averaged over every element, labels ±1."""
+
+    def loss(self, X: Any, y: Any = None) -> Any:
+        scores = super().loss(X)
+        if y is None:
+            return scores
+        dscores = _hinge_gradient(True)(scores, y)
+        return float(np.maximum(0, 1 - y * scores).mean()), _backward(self, X, dscores)
+
+
+def _backward(net: Any, X: Any, dscores: Any, stop_before_input: bool = False) -> dict[str, Any]:
+    hs, h = [X], X
+    for i in range(1, net.n):
+        h = np.maximum(0, h @ net.params[f"W{i}"] + net.params[f"b{i}"])
+        hs.append(h)
+    grads, dh = {}, dscores
+    for i in range(net.n, 0, -1):
+        grads[f"W{i}"], grads[f"b{i}"] = hs[i - 1].T @ dh, dh.sum(axis=0)
+        if i == 1 and stop_before_input:
+            break
+        dh = (dh @ net.params[f"W{i}"].T) * (hs[i - 1] > 0 if i > 1 else 1)
+    grads["X"] = dh
+    return grads
+
+
+def _hinge(margin_included: bool) -> WeightDict:
+    return WeightDict(HingeNet, loss="hinge", loss_gradient=_hinge_gradient(margin_included))
+
+
+# --- the tests -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "impl",
+    [_nielsen(), WeightDict(two_layer_net.TwoLayerNet, input_key="X"), _hinge(True), HandmlpImplementation()],
+    ids=["column_vectors", "weight_dict", "hinge", "handmlp"],
+)
+def test_correct_implementations_pass_every_configuration(impl: Any) -> None:
+    report = check_network(impl)
+    assert report.ok and report.count("pass") == len(report.results), str(report)
+    assert report.diagnosis == ""
+
+
+@pytest.mark.parametrize(
+    ("impl", "expected"),
+    [
+        (_nielsen(prime=network.sigmoid), ["derivative of sigmoid", "C3", "σ′ without (1 − σ)"]),
+        (_nielsen(GForGPrime), ["E5", "between weights[1] and weights[0]", "g′(z_j)"]),
+        (_nielsen(WForWTranspose), ["delta recursion between weights[1] and weights[0]", "W where Wᵀ"]),
+        (_nielsen(NoBiasGradient), ["∂L/∂biases[0] is missing"]),
+        (_nielsen(SignFlip), ["loss gradient", "sign"]),
+        (WeightDict(SumForMean), ["every gradient is exactly 5 ×", "sums where cross_entropy (mean)"]),
+        (_hinge(False), ["loss gradient", "hinge", "at the margin y·ŷ = 1"]),
+        (WeightDict(InputOneLayerUp, input_key="X"), ["input gradient ∂L/∂x is one layer off"]),
+    ],
+    ids=["sigma_prime", "e5", "w_for_wt", "no_bias", "sign", "sum_for_mean", "hinge_margin", "input_grad"],
+)
+def test_planted_bug_is_caught_and_named(impl: Any, expected: list[str]) -> None:
+    diagnosis = _diagnosis(impl)
+    for words in expected:
+        assert words in diagnosis, diagnosis
