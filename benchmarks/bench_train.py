@@ -3,12 +3,15 @@ run for handmlp (`handmlp.train.train_step`, argument checks included), a plain 
 checks, and torch with its default threads; with GFLOP/s and NumPy's own GEMM rate (the same matrix
 products alone) as the limit, and the peak memory of a step (tracemalloc).
 
-    python benchmarks/bench_train.py [--rounds N] [--rows K] [--keep-openblas-env]
+    python benchmarks/bench_train.py [--rounds N] [--rows K] [--threads T] [--keep-openblas-env]
 
-A benchmark, never a test: the numbers depend on the machine and its load. The three implementations take
-turns round by round, and each figure is the median over the rounds, so a busy neighbour slows all three
-alike. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set in the environment, can force a slower GEMM kernel
-on NumPy's OpenBLAS; this script unsets them in its own process (before NumPy loads) only when
+A benchmark, never a test: the numbers depend on the machine and its load. The implementations take
+turns round by round; each time is the median over the rounds and each ratio the median of the rounds'
+own ratios, so a busy neighbour's burst spoils a round, not the table. `--threads 1` holds NumPy's BLAS
+(through threadpoolctl) and torch to one thread each: on a machine shared with other jobs, a two-thread
+GEMM waits for whichever thread was descheduled, and the default threads measure the neighbours more than
+the code. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set in the environment, can force a slower GEMM
+kernel on NumPy's OpenBLAS; this script unsets them in its own process (before NumPy loads) only when
 threadpoolctl is there to report the kernel actually used, and prints it.
 """
 
@@ -148,12 +151,14 @@ def bench_row(sizes: list[int], batch: int, dtype: Any, rounds: int) -> dict[str
         "gemm": lambda: _gemm_only(Ws, x, scratch),
     }
     single = {name: _time(fn, 1) for name, fn in steps.items()}  # warm-up, and a size for the repeats
-    repeat = {name: max(1, int(0.05 / max(t, 1e-7))) for name, t in single.items()}
+    repeat = {name: max(1, int(0.02 / max(t, 1e-7))) for name, t in single.items()}
     times: dict[str, list[float]] = {name: [] for name in steps}
     for _ in range(rounds):
         for name, fn in steps.items():
             times[name].append(_time(fn, repeat[name]))
     result = {name: statistics.median(ts) for name, ts in times.items()}
+    for other in ("numpy", "torch"):  # each round's own ratio: a neighbour's burst spoils one round, not all
+        result[f"h/{other}"] = statistics.median(h / o for h, o in zip(times["handmlp"], times[other]))
     result["peak_handmlp"] = _peak(steps["handmlp"])
     result["peak_numpy"] = _peak(steps["numpy"])
     result["param_bytes"] = sum(p.nbytes for p in net.parameters().values())
@@ -162,18 +167,26 @@ def bench_row(sizes: list[int], batch: int, dtype: Any, rounds: int) -> dict[str
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7, help="rounds of the three, taking turns (default 7)")
+    parser.add_argument("--rounds", type=int, default=15, help="rounds, taking turns (default 15)")
     parser.add_argument("--rows", type=int, default=len(ROWS), help="only the first K rows of the table")
     parser.add_argument("--keep-openblas-env", action="store_true", help="leave OPENBLAS_* variables as set")
+    parser.add_argument("--threads", type=int, default=None, help="NumPy's BLAS and torch on T threads")
     args = parser.parse_args()
     environment = _prepare_environment(args.keep_openblas_env)
 
     import numpy as np
     import torch
 
+    if args.threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.threads, user_api="blas")
+        torch.set_num_threads(args.threads)
+
     print(f"numpy {np.__version__}: {_blas_kernel()}; {environment}")
     threads = torch.get_num_threads()
-    print(f"torch {torch.__version__}, {threads} threads (its default); median of {args.rounds} rounds")
+    how = "its default" if args.threads is None else "--threads"
+    print(f"torch {torch.__version__}, {threads} threads ({how}); median of {args.rounds} rounds")
     header = (
         f"{'network, batch':<26}{'dtype':>8}{'handmlp':>10}{'numpy':>10}{'torch':>10}"
         f"{'h/numpy':>9}{'h/torch':>9}{'GFLOP/s h':>11}{'GEMM lim':>10}"
@@ -188,12 +201,13 @@ def main() -> None:
             name = f"{'-'.join(map(str, sizes))}, B {batch}"
             print(
                 f"{name:<26}{np.dtype(dtype).name:>8}{_ms(r['handmlp']):>10}{_ms(r['numpy']):>10}"
-                f"{_ms(r['torch']):>10}{r['handmlp'] / r['numpy']:>9.2f}{r['handmlp'] / r['torch']:>9.2f}"
+                f"{_ms(r['torch']):>10}{r['h/numpy']:>9.2f}{r['h/torch']:>9.2f}"
                 f"{flops / r['handmlp'] / 1e9:>11.2f}{flops / r['gemm'] / 1e9:>10.2f}"
                 f"{_mb(r['peak_handmlp']):>10}{_mb(r['peak_numpy']):>10}{_mb(r['param_bytes']):>10}",
                 flush=True,
             )
-    print("times per step (ms); GFLOP/s of handmlp's step and of the same GEMMs alone in NumPy (the limit);")
+    print("times per step (ms), medians; ratios: the median of each round's own ratio;")
+    print("GFLOP/s of handmlp's step, and of the same GEMMs alone in NumPy (the limit);")
     print("peak: tracemalloc's peak during one steady-state step, handmlp and plain NumPy; the parameters")
 
 
