@@ -169,11 +169,7 @@ def run_train(args: argparse.Namespace) -> int:
     y_train, y_test = (
         class_targets(args.loss, y, data.classes, args.dtype) for y in (data.y_train, data.y_test)
     )
-    sizes = [data.x_train.shape[1], *settings["hidden"], data.classes]
-    output = "sigmoid" if args.loss == "binary_cross_entropy" else "identity"
-    net = MLP(
-        sizes, [settings["activation"]] * len(settings["hidden"]) + [output], dtype=args.dtype, seed=args.seed
-    )
+    net = _network(args, settings, data)
     hyper = {
         "lr": settings["lr"],
         "momentum": args.momentum,
@@ -211,14 +207,29 @@ def run_train(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - start
     if args.save is not None and settings["epochs"] == 0:
         _save(args.save, net, data)
+    _report(args, net, data, history, seconds, lockstep)
+    return 0
+
+
+def _network(args: argparse.Namespace, settings: dict[str, Any], data: Dataset) -> MLP:
+    """Inputs → hidden layers → one output per class (a sigmoid for binary_cross_entropy, else linear)."""
+    sizes = [data.x_train.shape[1], *settings["hidden"], data.classes]
+    output = "sigmoid" if args.loss == "binary_cross_entropy" else "identity"
+    activations = [settings["activation"]] * len(settings["hidden"]) + [output]
+    return MLP(sizes, activations, dtype=args.dtype, seed=args.seed)
+
+
+def _report(
+    args: argparse.Namespace, net: MLP, data: Dataset, history: History, seconds: float, lockstep: Any
+) -> None:
+    """The summary, the torch comparison and the plot."""
     print(_summary(net, data, history, seconds))
     if lockstep is not None:
         print(_torch_summary(lockstep))
     if args.plot is not None:
         regions = (net.predict, data.x_test, data.y_test) if data.x_test.shape[1] == 2 else None
-        plot_training(args.plot, history, f"{args.data}: {'-'.join(map(str, sizes))}", regions)
+        plot_training(args.plot, history, f"{args.data}: {'-'.join(map(str, net.sizes))}", regions)
         print(f"plot written to {args.plot}")
-    return 0
 
 
 def _lockstep(
