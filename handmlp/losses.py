@@ -160,6 +160,7 @@ class Hinge(Loss):
         _check_labels_pm1(y)
 
 
+BCE_LOG_FLOOR = -100.0  # torch clamps each log of binary_cross_entropy at −100
 _BCE_EPSILON = float(np.float32(1e-12))  # torch's EPSILON is the float 1e-12, i.e. 9.99999996e-13
 
 
@@ -171,8 +172,8 @@ class BinaryCrossEntropy(Loss):
     def elementwise(self, y_hat: Array, y: Array) -> Array:
         # log 0 = −inf is clamped at −100 as torch does: the divide-by-zero is the documented case.
         with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(y_hat), -100.0)
-            log_q = np.maximum(np.log(1.0 - y_hat), -100.0)
+            log_p = np.maximum(np.log(y_hat), BCE_LOG_FLOOR)
+            log_q = np.maximum(np.log(1.0 - y_hat), BCE_LOG_FLOOR)
         return -(y * log_p + (1.0 - y) * log_q)
 
     def elementwise_gradient(self, y_hat: Array, y: Array) -> Array:

@@ -210,7 +210,11 @@ def _real_targets(y: Any, n: int, dtype: Any) -> Array:
 
 
 def _start(name: str, w: Any, inputs: Array) -> Array:
-    array = np.array(w, dtype=inputs.dtype)
+    """Weights as a copy in the inputs' dtype (the caller's array is never changed), finite, one per input."""
+    try:
+        array = np.array(w, dtype=inputs.dtype)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name}: expected an array of real numbers, got {type(w).__name__}") from exc
     check_shape(name, array, (inputs.shape[1],))
     check_finite(name, array)
     return array

@@ -63,6 +63,8 @@ def float_array(name: str, value: Any, dtype: np.dtype[Any] | None = None) -> ND
                 f"convert with {name}.astype(np.{dtype})"
             )
         array = value
+    elif value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name}: expected an array of real numbers, got {_shown(value)}")
     else:
         try:
             array = np.asarray(value, dtype=dtype or np.float64)

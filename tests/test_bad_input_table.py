@@ -126,6 +126,10 @@ rows(
     ("dtype_int", lambda w: MLP([3, 2], dtype=np.int32), T, "dtype"),
     ("dtype_complex", lambda w: MLP([3, 2], dtype=np.complex128), T, "dtype"),
     ("dtype_none", lambda w: MLP([3, 2], dtype=None), T, "dtype"),
+    ("seed_negative", lambda w: MLP([3, 2], seed=-1), V, "seed"),
+    ("seed_string", lambda w: MLP([3, 2], seed="abc"), T, "seed"),
+    ("seed_float", lambda w: MLP([3, 2], seed=1.5), T, "seed"),
+    ("seed_bool", lambda w: MLP([3, 2], seed=True), T, "seed"),
 )
 
 rows(
@@ -144,6 +148,7 @@ rows(
     ("x_ragged", lambda w: w.net.forward([[1.0, 2.0, 3.0], [1.0]]), T, "x"),
     ("x_nan_in_list", lambda w: w.net.forward([[1.0, NAN, 3.0]]), V, "x"),
     ("call_x_wrong_width", lambda w: w.net(np.ones((2, 5))), V, "x"),
+    ("x_none", lambda w: w.net.forward(None), T, "x"),
 )
 
 rows(
@@ -157,6 +162,7 @@ rows(
     ("grad_output_float32", lambda w: w.net.backward(np.ones((2, 2), dtype=np.float32)), T, "grad_output"),
     ("grad_output_integers", lambda w: w.net.backward(np.ones((2, 2), dtype=int)), T, "grad_output"),
     ("grad_output_strings", lambda w: w.net.backward([["a", "b"], ["c", "d"]]), T, "grad_output"),
+    ("grad_output_none", lambda w: w.net.backward(None), T, "grad_output"),
 )
 
 rows(
@@ -397,6 +403,25 @@ rows(
     ("X_strings", lambda w: _fit(w, X=[["a", "b", "c"]]), T, "X"),
     ("XY_lengths_differ", lambda w: _fit(w, Y=w.y[:5]), V, "Y"),
     ("objective_unknown", lambda w: _fit(w, objective="median"), V, "objective"),
+    ("optimizer_not_sgd", lambda w: _fit(w, optimizer="sgd"), T, "optimizer"),
+    (
+        "optimizer_of_other_net",
+        lambda w: _fit(w, optimizer=SGD(w.fresh.parameters(), lr=0.1)),
+        V,
+        "optimizer",
+    ),
+    ("epochs_negative", lambda w: _fit(w, epochs=-1), V, "epochs"),
+    ("epochs_float", lambda w: _fit(w, epochs=1.5), T, "epochs"),
+    ("epochs_string", lambda w: _fit(w, epochs="2"), T, "epochs"),
+    ("batch_size_zero", lambda w: _fit(w, batch_size=0), V, "batch_size"),
+    ("batch_size_negative", lambda w: _fit(w, batch_size=-2), V, "batch_size"),
+    ("batch_size_float", lambda w: _fit(w, batch_size=2.0), T, "batch_size"),
+    ("shuffle_string", lambda w: _fit(w, shuffle="no"), T, "shuffle"),
+    ("seed_negative", lambda w: _fit(w, seed=-1), V, "seed"),
+    ("seed_string", lambda w: _fit(w, seed="abc"), T, "seed"),
+    ("drop_last_string", lambda w: _fit(w, drop_last="yes"), T, "drop_last"),
+    ("callback_not_callable", lambda w: _fit(w, callback=3), T, "callback"),
+    ("record_parameters_string", lambda w: _fit(w, record_parameters="yes"), T, "record_parameters"),
 )
 
 rows(
@@ -409,6 +434,9 @@ rows(
     ("schedule_epochs_string", lambda w: batching.batch_schedule(6, 2, "3"), T, "epochs"),
     ("schedule_batch_negative", lambda w: batching.batch_schedule(6, -2, 1), V, "batch_size"),
     ("schedule_n_string", lambda w: batching.batch_schedule("6", 2, 1), T, "n"),
+    ("schedule_seed_negative", lambda w: batching.batch_schedule(6, 2, 1, seed=-3), V, "seed"),
+    ("schedule_seed_float", lambda w: batching.batch_schedule(6, 2, 1, seed=0.5), T, "seed"),
+    ("schedule_shuffle_string", lambda w: batching.batch_schedule(6, 2, 1, shuffle="no"), T, "shuffle"),
 )
 
 rows(

@@ -26,6 +26,9 @@ def add_parser(commands: Any) -> None:
     check.add_argument(
         "spec", metavar="MODULE_OR_FILE:FACTORY", help="e.g. examples/check_network.py:implementation"
     )
+    check.add_argument(
+        "-k", dest="pattern", default=None, help="run only catalog cases whose id matches this regex"
+    )
     check.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
     check.add_argument("--output", "-o", default=None, help="write the report to this file instead of stdout")
     check.set_defaults(run=run)
@@ -41,12 +44,17 @@ def run(args: argparse.Namespace) -> int:
         from reference.conformance.network import check_network, first_diagnosis, one_thread
     except ImportError as exc:  # torch absent or a broken install
         raise UsageError(f"cannot import the reference package ({exc}); pip install torch==2.13.0") from exc
+    if reports.torch_version() is None:
+        raise UsageError(f"checking a network compares it with torch.autograd; {reports.TORCH_HINT}")
     try:
         impl = load_implementation(args.spec)
     except SpecError as exc:
         raise UsageError(str(exc)) from exc
     with one_thread():
-        catalog = reports.run(impl=impl)
+        try:
+            catalog = reports.run(args.pattern, impl=impl)
+        except ValueError as exc:  # a bad -k regex
+            raise UsageError(str(exc)) from exc
         spread = check_network(impl)
     report = reports.Report(
         catalog.results + spread.results,

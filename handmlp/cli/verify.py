@@ -39,7 +39,13 @@ def add_parser(commands: Any) -> None:
         default=None,
         help="run only cases whose id contains a match of this regular expression (e.g. -k 'dw[12]$')",
     )
-    verify.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    verify.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="report format (default: text); html draws its plots with matplotlib and, without it, says "
+        "so and leaves them out",
+    )
     verify.add_argument(
         "--output", "-o", metavar="FILE", default=None, help="write the report to FILE instead of stdout"
     )
@@ -96,8 +102,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.output is not None:
         check_output(args.output)
-    if args.format == "html" and not verify.can_plot():
-        print(f"handmlp verify: note: {verify.PLOTS_HINT}", file=sys.stderr)
+    if args.format == "html":
+        from reference.conformance import html_page
+
+        if not html_page.can_plot():
+            print(f"handmlp verify: note: {html_page.PLOTS_HINT}", file=sys.stderr)
     if verify.torch_version() is None:
         then = "skips allowed" if args.allow_skip else "the run is INCOMPLETE (exit 1) unless --allow-skip"
         print(

@@ -16,7 +16,14 @@ from handmlp.losses import get_loss
 from handmlp.mlp import MLP
 from reference.conformance import diagnosis
 from reference.conformance.case import Outcome
-from reference.conformance.protocol import Architecture, Array, LossSpec, NotApplicableError, capabilities
+from reference.conformance.protocol import (
+    Architecture,
+    Array,
+    LossSpec,
+    NotApplicableError,
+    capabilities,
+    tensor_name,
+)
 from reference.oracle.compare import Comparison, compare_within_bound
 
 
@@ -68,7 +75,7 @@ def against_autograd(impl: Any, net: MLP, x: Array, y: Array, loss: LossSpec) ->
         grads = impl.gradients(x.copy(), y, loss)
     torch_side, bounds = autograd_gradients(net, x, y, fn), network_bounds(net, x, y, fn)
     handmlp = "handmlp" in found
-    name = (lambda k: k) if handmlp else (lambda k: f"∂L/∂{impl.tensor_name(k)}")
+    name = (lambda k: k) if handmlp else (lambda k: f"∂L/∂{tensor_name(impl, k)}")
     results = [compare_within_bound("output" if handmlp else "ŷ", y_hat, torch_side.output, bounds.output)]
     if hasattr(impl, "loss_value") and "loss" in found:
         results.append(
@@ -90,7 +97,7 @@ def against_autograd(impl: Any, net: MLP, x: Array, y: Array, loss: LossSpec) ->
         grads,
         torch_side.grads,
         bounds.grads,
-        impl.tensor_name,
+        lambda key: tensor_name(impl, key),
     )
     why = (
         ""

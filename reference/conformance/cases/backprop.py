@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from handmlp import MLP, get_activation, get_loss
+from handmlp.chain import four_parameter_chain
 from handmlp.linear import linear_backward
 from reference.conformance.case import (
     AUTOGRAD,
@@ -251,38 +252,34 @@ def erratum_zero_one() -> Outcome:
 
 
 def _chain() -> tuple[MLP, Array, Array, dict[str, Array]]:
-    """a1 = w1·x + b1, a2 = w2·f1(a1), a3 = w3·f2(a2), ŷ = f3(a3), all sigmoid, with L = ½(y − ŷ)²."""
+    """a1 = w1·x + b1, a2 = w2·f1(a1), a3 = w3·f2(a2), ŷ = f3(a3), all sigmoid, with L = ½(y − ŷ)²: the
+    network, and the four gradients as handmlp.chain writes the slides' products."""
     net = MLP([1, 1, 1, 1], "sigmoid", bias=[True, False, False], seed=9)
     x, y = np.array([[0.7]]), np.array([[0.2]])
-    w1, b1 = net.parameters()["0.weight"][0, 0], net.parameters()["0.bias"][0]
-    w2, w3 = net.parameters()["2.weight"][0, 0], net.parameters()["4.weight"][0, 0]
-    sigma = get_activation("sigmoid").forward
-    f1 = sigma(w1 * x + b1)
-    f2 = sigma(w2 * f1)
-    f3 = sigma(w3 * f2)
-    return net, x, y, {"f1": f1, "f2": f2, "f3": f3, "w2": w2, "w3": w3}
+    params = net.parameters()
+    w1, b1 = params["0.weight"][0, 0], params["0.bias"][0]
+    w2, w3 = params["2.weight"][0, 0], params["4.weight"][0, 0]
+    chain = four_parameter_chain(x[0, 0], y[0, 0], w1, w2, w3, b1)
+    slide = {
+        "4.weight": chain.dL_dw3,
+        "2.weight": chain.dL_dw2,
+        "0.weight": chain.dL_dw1,
+        "0.bias": chain.dL_db,
+    }
+    return net, x, y, {name: np.array([value]) for name, value in slide.items()}
 
 
 def _chain_factor(impl: Any, name: str) -> Outcome:
-    """∂L/∂θ as the slides factor it, each product reusing the one of the layer above (backpropagation)."""
-    net, x, y, v = _chain()
-    f1, f2, f3, w2, w3 = v["f1"], v["f2"], v["f3"], v["w2"], v["w3"]
-    upstream3 = -(y - f3) * f3 * (1 - f3)  # ∂L/∂f3 · ∂f3/∂a3
-    upstream2 = upstream3 * w3 * f2 * (1 - f2)  # · ∂a3/∂f2 · ∂f2/∂a2
-    upstream1 = upstream2 * w2 * f1 * (1 - f1)  # · ∂a2/∂f1 · ∂f1/∂a1
-    slide = {
-        "4.weight": upstream3 * f2,
-        "2.weight": upstream2 * f1,
-        "0.weight": upstream1 * x,
-        "0.bias": upstream1,
-    }
+    """∂L/∂θ as the slides factor it (handmlp.chain), each product reusing the one of the layer above
+    (backpropagation), and the implementation's backward, both against autograd."""
+    net, x, y, slide = _chain()
     torch_side, bounds = _torch_grads(net, x, y, "half_squared_error", "sum")
     ours = _impl_gradients(impl, net, x, y, "half_squared_error", "sum")
     return outcome_of(
         [
             compare_within_bound(
                 f"slides {name}",
-                slide[name].reshape(-1),
+                slide[name],
                 torch_side.grads[name].reshape(-1),
                 bounds.grads[name].reshape(-1),
             ),
@@ -348,10 +345,10 @@ def chain_b(impl: Any) -> Outcome:
     "printed must leave the bound, corrected must stay within it",
 )
 def erratum_step_size() -> Outcome:
-    net, x, y, v = _chain()
+    net, x, y, slide = _chain()
     torch_side, bounds = _torch_grads(net, x, y, "half_squared_error", "sum")
     eta = 0.1
-    corrected = -(y - v["f3"]) * v["f3"] * (1 - v["f3"]) * v["f2"]
+    corrected = slide["4.weight"]  # −(y − ŷ)·f3(1 − f3)·f2, as handmlp.chain writes it
     expected, bound = torch_side.grads["4.weight"].reshape(-1), bounds.grads["4.weight"].reshape(-1)
     return erratum(
         from_comparisons([compare_within_bound("printed", (eta * corrected).reshape(-1), expected, bound)]),
