@@ -134,6 +134,7 @@ BAD = {
     "save folder missing": (["--save", "/nonexistent/m.npz"], "--save: no such folder"),
     "plot folder missing": (["--plot", "/nonexistent/p.png"], "--plot: no such folder"),
     "bad noise": (["--noise", "-1"], "argument --noise: expected a finite number ≥ 0"),
+    "plot format": (["--plot", "p.xyz"], "--plot: expected a file ending in one of .png"),
     "bad fraction": (["--test-fraction", "2"], "test_fraction: expected a number in (0, 1)"),
 }
 
@@ -233,3 +234,16 @@ def test_no_traceback_through_the_real_command() -> None:
         )
         assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_checkpoint_that_cannot_be_written_is_one_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli_train, "save", full_disk)
+    status, _, err = _run(
+        capsys, "train", "--data", "xor", "--epochs", "1", "-q", "--save", str(tmp_path / "m")
+    )
+    assert status == 1 and err.strip().splitlines()[-1].startswith("handmlp train: --save failed: [Errno 28]")

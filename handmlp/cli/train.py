@@ -46,6 +46,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "mnist": {"hidden": [128], "epochs": 15, "batch_size": 64, "lr": 0.05, "activation": "relu"},
     "fashion-mnist": {"hidden": [256], "epochs": 20, "batch_size": 64, "lr": 0.03, "activation": "relu"},
 }
+PLOT_FORMATS = (".png", ".pdf", ".svg", ".jpg", ".jpeg", ".webp", ".eps", ".tif", ".tiff")
 PLAYGROUND = {"hidden": [16, 16], "epochs": 300, "batch_size": 16, "lr": 0.05, "activation": "tanh"}
 
 
@@ -151,6 +152,8 @@ def _check_outputs(args: argparse.Namespace) -> None:
             raise _usage(f"--{option}: no such folder {Path(path).resolve().parent}")
     if args.plot is not None and not have_matplotlib():
         raise _usage(f"--plot {MATPLOTLIB_HINT}")
+    if args.plot is not None and Path(args.plot).suffix.lower() not in PLOT_FORMATS:
+        raise _usage(f"--plot: expected a file ending in one of {', '.join(PLOT_FORMATS)}, got {args.plot}")
     if args.compare_torch:
         try:
             import reference.twins.train  # noqa: F401
@@ -203,6 +206,9 @@ def run_train(args: argparse.Namespace) -> int:
         return 1
     except AssertionError as exc:  # the torch twin drifted beyond its bound
         print(f"handmlp train: torch comparison FAILED: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a checkpoint could not be written (disk full, permissions)
+        print(f"handmlp train: --save failed: {exc}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - start
     if args.save is not None and settings["epochs"] == 0:
