@@ -39,6 +39,7 @@ MISTAKES = [
     (["check", "x:"], "expected MODULE_OR_FILE:FACTORY"),
     (["check", ":f"], "expected MODULE_OR_FILE:FACTORY"),
     (["check", "nosuch.py:make"], "no such file: nosuch.py"),
+    (["check", "README.md:make"], "expected a Python file ending in .py"),
     (["check", "json:no_such_function"], "json has no function 'no_such_function'"),
     (["check", "examples/check_network.py:implementation", "--format", "pdf"], "invalid choice: 'pdf'"),
     (["check", "examples/check_network.py:implementation", "-o", "missing_folder/r.txt"], "missing_folder"),
