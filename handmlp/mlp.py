@@ -202,7 +202,7 @@ class MLP:
             if b_key is not None:
                 grads[b_key] = grad_b
         self.grad_input = grad_a if input_grad else None
-        return {name: grads[name] for name in self._names()}
+        return {name: grads[name] for name in self._names()}  # state_dict order
 
     def _names(self) -> list[str]:
         """The state_dict names in order (weights, biases, activation parameters by layer)."""

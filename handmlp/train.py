@@ -135,6 +135,7 @@ def fit(
     validation_data: tuple[Any, Any] | None = None,
     accuracy: bool = False,
     progress: bool | TextIO = False,
+    epoch_callback: Callable[[int, History], object] | None = None,
 ) -> History:
     """Train `net` in place by `optimizer` on (X, Y) for `epochs` passes of ⌈N/B⌉ (or ⌊N/B⌋) steps (C13).
 
@@ -142,7 +143,8 @@ def fit(
     per epoch from `seed` (see `handmlp.batching.batch_schedule`). Y may be 1-D for a network with one
     output (the playground's ±1 labels as they come). validation_data=(X_val, Y_val) is evaluated after each
     epoch; accuracy=True also counts correct labels (see `handmlp.metrics`); progress=True draws a bar per
-    epoch on stderr (or on the stream given). Every argument is checked before the first step, so bad input
+    epoch on stderr (or on the stream given); epoch_callback(epoch, history) runs after each epoch's metrics
+    (to save a checkpoint, say). Every argument is checked before the first step, so bad input
     raises and leaves weights, gradients, caches and optimiser state unchanged.
     """
     loss_fn = objective_loss(loss, objective)
@@ -158,6 +160,7 @@ def fit(
         flag("drop_last", drop_last),
     )
     function("callback", callback, optional=True)
+    function("epoch_callback", epoch_callback, optional=True)
     flag("record_parameters", record_parameters)
     validation_set = _checked_validation(net, loss_fn, validation_data)
     count_correct = flag("accuracy", accuracy)
@@ -165,36 +168,59 @@ def fit(
     history = History()
     if record_parameters:
         history.parameters.append(net.state_dict())
-    sigmoid_out = net.activations[-1].name == "sigmoid"
-    labels = target_labels(y_all) if count_correct else None
-    epoch_start, total, seen, correct, done = time.perf_counter(), 0.0, 0, 0, 0
+    tally = _Tally(objective == "mean", target_labels(y_all) if count_correct else None, net)
     for step, (epoch, indices) in enumerate(schedule):
         value, y_hat = _step(net, loss_fn, optimizer, x_all[indices], y_all[indices], step, epoch)
         history.step_losses.append(value)
         history.batches.append(indices)
-        total += value * (len(indices) if objective == "mean" else 1)
-        seen, done = seen + len(indices), done + 1
-        if labels is not None:
-            correct += int(np.count_nonzero(output_labels(y_hat, sigmoid_out) == labels[indices]))
+        tally.add(value, y_hat, indices)
         if record_parameters:
             history.parameters.append(net.state_dict())
         if callback is not None:
             callback(StepRecord(step, epoch, indices, value))
         if step + 1 == len(schedule) or schedule[step + 1][0] != epoch:  # the epoch's last step
-            history.epoch_losses.append(total / seen if objective == "mean" else total)
-            if labels is not None:
-                history.epoch_accuracies.append(correct / seen)
-            _validate(net, loss_fn, validation_set, count_correct, sigmoid_out, history)
-            history.epoch_seconds.append(time.perf_counter() - epoch_start)
+            tally.close(history)
+            _validate(net, loss_fn, validation_set, tally.labels is not None, history)
+            history.epoch_seconds.append(time.perf_counter() - tally.start)
             if bar is not None:
                 bar.finish(epoch, history.epoch_metrics(epoch), history.epoch_seconds[-1])
-            epoch_start, total, seen, correct, done = time.perf_counter(), 0.0, 0, 0, 0
+            if epoch_callback is not None:
+                epoch_callback(epoch, history)
+            tally = _Tally(tally.mean, tally.labels, net)
         elif bar is not None:
-            running = {"loss": total / seen if objective == "mean" else total}
-            if labels is not None:
-                running["accuracy"] = correct / seen
-            bar.update(epoch, done, running)
+            bar.update(epoch, tally.steps, tally.metrics())
     return history
+
+
+class _Tally:
+    """The epoch under way: its objective so far (C13) and, with labels, how many samples were right."""
+
+    def __init__(self, mean: bool, labels: Array | None, net: MLP) -> None:
+        self.mean, self.labels = mean, labels
+        self.sigmoid_out = net.activations[-1].name == "sigmoid"
+        self.start, self.total, self.seen, self.correct, self.steps = time.perf_counter(), 0.0, 0, 0, 0
+
+    def add(self, value: float, y_hat: Array, indices: IndexArray) -> None:
+        """One step's batch loss (a mean over its samples, or a sum) and its outputs."""
+        self.total += value * (len(indices) if self.mean else 1)
+        self.seen, self.steps = self.seen + len(indices), self.steps + 1
+        if self.labels is not None:
+            predicted = output_labels(y_hat, self.sigmoid_out)
+            self.correct += int(np.count_nonzero(predicted == self.labels[indices]))
+
+    def metrics(self) -> dict[str, float]:
+        """The loss so far: the objective's total ("sum"), or that total over the samples seen ("mean")."""
+        metrics = {"loss": self.total / self.seen if self.mean else self.total}
+        if self.labels is not None:
+            metrics["accuracy"] = self.correct / self.seen
+        return metrics
+
+    def close(self, history: History) -> None:
+        """The epoch's loss (and accuracy) into the history."""
+        metrics = self.metrics()
+        history.epoch_losses.append(metrics["loss"])
+        if "accuracy" in metrics:
+            history.epoch_accuracies.append(metrics["accuracy"])
 
 
 def _step(
@@ -212,12 +238,7 @@ def _step(
 
 
 def _validate(
-    net: MLP,
-    loss_fn: Loss,
-    data: tuple[Array, Array] | None,
-    count_correct: bool,
-    sigmoid_out: bool,
-    history: History,
+    net: MLP, loss_fn: Loss, data: tuple[Array, Array] | None, count_correct: bool, history: History
 ) -> None:
     """The loss (and accuracy) on the validation data at the current weights, the training state untouched."""
     if data is None:
@@ -228,7 +249,9 @@ def _validate(
         history.val_losses.append(loss_fn.value(y_hat, y_val) if np.all(np.isfinite(y_hat)) else np.nan)
     if count_correct:
         history.val_accuracies.append(
-            float(np.mean(output_labels(y_hat, sigmoid_out) == target_labels(y_val)))
+            float(
+                np.mean(output_labels(y_hat, net.activations[-1].name == "sigmoid") == target_labels(y_val))
+            )
         )
 
 
