@@ -35,7 +35,7 @@ def resolve_batch_size(n: int, batch_size: int | None) -> int:
 def iterations_per_epoch(n: int, batch_size: int | None, drop_last: bool = False) -> int:
     """C13: an epoch is ⌈N/B⌉ iterations, or ⌊N/B⌋ when the last partial batch is dropped."""
     b = resolve_batch_size(n, batch_size)
-    return n // b if drop_last else -(-n // b)
+    return n // b if flag("drop_last", drop_last) else -(-n // b)
 
 
 def epoch_batches(

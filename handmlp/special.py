@@ -75,6 +75,8 @@ def logistic(x: Array) -> Array:
 
     For x ≥ 0 it is 1/(1 + e^(−x)); for x < 0 the same value e^x/(1 + e^x), so e is never above 1 and
     σ(0) = 0.5 exactly. Both forms are analytic, so a complex step (branch taken on the real part) applies.
+    e = e^(−|x|) is computed in one fresh array that then becomes the numerator and the result: a training
+    step calls this on every sigmoid layer, so it makes two temporaries, not seven.
     """
     x = np.asarray(x)
     # e^(−|x|) underflows to 0 beyond |x| ≈ 745 (104 in float32): σ is then 1 or below the tiniest float.
@@ -84,9 +86,13 @@ def logistic(x: Array) -> Array:
             e = np.exp(np.where(upper, -x, x))
         else:
             upper = x >= 0
-            e = np.exp(-np.abs(x))
-    one = np.ones((), dtype=e.dtype)
-    return np.where(upper, one, e) / (one + e)
+            e = np.empty_like(x, dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+            np.negative(np.abs(x, out=e), out=e)
+            np.exp(e, out=e)
+    denominator = e + 1  # 1 + e^(−|x|), in e's dtype (the 1 is a weak Python scalar)
+    np.copyto(e, 1, where=upper)  # the numerator: 1 for x ≥ 0, e^x = e^(−|x|) for x < 0
+    np.divide(e, denominator, out=e)
+    return e if e.ndim else e[()]
 
 
 # --- the soft exponential's helpers (C14): Taylor series where the closed forms cancel -----------------

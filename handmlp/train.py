@@ -9,6 +9,7 @@ samples for cross_entropy), torch's default reduction; the two gradients differ 
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from collections.abc import Callable
@@ -109,10 +110,10 @@ def _update(net: MLP, loss: Loss, optimizer: SGD, x: Any, y: Any) -> tuple[float
     """`train_step`, returning the batch's outputs ŷ too."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked below, not warned
         y_hat = net.forward(x)
-        value = loss.value(y_hat, y)
+        value, grad_output = loss.value_and_gradient(y_hat, y)
         if not np.isfinite(value):
             raise ValueError(f"loss: expected a finite value, got {value}")
-        grads = net.backward(loss.gradient(y_hat, y), input_grad=False, out=net.gradient_buffers())
+        grads = net.backward(grad_output, input_grad=False, out=net.gradient_buffers())
         optimizer.step(grads)
     return value, y_hat
 
@@ -147,49 +148,92 @@ def fit(
     (to save a checkpoint, say). Every argument is checked before the first step, so bad input
     raises and leaves weights, gradients, caches and optimiser state unchanged.
     """
+    run = _checked_run(
+        net, loss, optimizer, X, Y, epochs, batch_size, shuffle, seed, drop_last, objective, validation_data
+    )
+    run.callback = function("callback", callback, optional=True)
+    run.epoch_callback = function("epoch_callback", epoch_callback, optional=True)
+    run.record_parameters = flag("record_parameters", record_parameters)
+    run.labels = target_labels(run.y) if flag("accuracy", accuracy) else None
+    run.bar = _progress_bar(progress, epochs, len(run.schedule) // max(1, epochs) if run.schedule else 0)
+    history = History()
+    if run.record_parameters:
+        history.parameters.append(net.state_dict())
+    for epoch, steps in itertools.groupby(run.schedule, key=lambda step: step[0]):
+        _train_epoch(run, epoch, [indices for _, indices in steps], history)
+    return history
+
+
+@dataclass
+class _Run:
+    """fit's arguments, checked: the data in the network's dtype, the batch schedule, the hooks."""
+
+    net: MLP
+    loss: Loss
+    optimizer: SGD
+    x: Array
+    y: Array
+    schedule: list[tuple[int, IndexArray]]
+    mean: bool
+    validation: tuple[Array, Array] | None
+    callback: Callable[..., object] | None = None
+    epoch_callback: Callable[..., object] | None = None
+    record_parameters: bool = False
+    labels: Array | None = None  # the targets' class labels, when accuracy is counted
+    bar: ProgressBar | None = None
+
+
+def _checked_run(
+    net: Any,
+    loss: str | Loss,
+    optimizer: Any,
+    X: Any,
+    Y: Any,
+    epochs: int,
+    batch_size: int | None,
+    shuffle: bool,
+    seed: int | None,
+    drop_last: bool,
+    objective: str,
+    validation_data: Any,
+) -> _Run:
+    """The network, loss, optimiser, data and schedule of a `fit`, every one checked; nothing is run."""
+    if not isinstance(net, MLP):
+        raise TypeError(f"net: expected a handmlp.MLP, got {type(net).__name__}")
     loss_fn = objective_loss(loss, objective)
     x_all, y_all = _checked_data(net, loss_fn, X, Y, "X", "Y")
     _check_optimizer(net, optimizer)
     seed = None if seed is None else validation.seed("seed", seed)
+    size = resolve_batch_size(len(x_all), batch_size)
     schedule = batch_schedule(
-        len(x_all),
-        resolve_batch_size(len(x_all), batch_size),
-        epochs,
-        seed,
-        flag("shuffle", shuffle),
-        flag("drop_last", drop_last),
+        len(x_all), size, epochs, seed, flag("shuffle", shuffle), flag("drop_last", drop_last)
     )
-    function("callback", callback, optional=True)
-    function("epoch_callback", epoch_callback, optional=True)
-    flag("record_parameters", record_parameters)
     validation_set = _checked_validation(net, loss_fn, validation_data)
-    count_correct = flag("accuracy", accuracy)
-    bar = _progress_bar(progress, epochs, len(schedule) // max(1, epochs) if schedule else 0)
-    history = History()
-    if record_parameters:
-        history.parameters.append(net.state_dict())
-    tally = _Tally(objective == "mean", target_labels(y_all) if count_correct else None, net)
-    for step, (epoch, indices) in enumerate(schedule):
-        value, y_hat = _step(net, loss_fn, optimizer, x_all[indices], y_all[indices], step, epoch)
+    return _Run(net, loss_fn, optimizer, x_all, y_all, schedule, objective == "mean", validation_set)
+
+
+def _train_epoch(run: _Run, epoch: int, batches: list[IndexArray], history: History) -> None:
+    """One pass over `batches`: a step each, recorded in `history`, then the epoch's metrics (C13)."""
+    tally = _Tally(run.mean, run.labels, run.net)
+    for i, indices in enumerate(batches):
+        step = history.steps
+        value, y_hat = _step(run.net, run.loss, run.optimizer, run.x[indices], run.y[indices], step, epoch)
         history.step_losses.append(value)
         history.batches.append(indices)
         tally.add(value, y_hat, indices)
-        if record_parameters:
-            history.parameters.append(net.state_dict())
-        if callback is not None:
-            callback(StepRecord(step, epoch, indices, value))
-        if step + 1 == len(schedule) or schedule[step + 1][0] != epoch:  # the epoch's last step
-            tally.close(history)
-            _validate(net, loss_fn, validation_set, tally.labels is not None, history)
-            history.epoch_seconds.append(time.perf_counter() - tally.start)
-            if bar is not None:
-                bar.finish(epoch, history.epoch_metrics(epoch), history.epoch_seconds[-1])
-            if epoch_callback is not None:
-                epoch_callback(epoch, history)
-            tally = _Tally(tally.mean, tally.labels, net)
-        elif bar is not None:
-            bar.update(epoch, tally.steps, tally.metrics())
-    return history
+        if run.record_parameters:
+            history.parameters.append(run.net.state_dict())
+        if run.callback is not None:
+            run.callback(StepRecord(step, epoch, indices, value))
+        if run.bar is not None and i + 1 < len(batches):
+            run.bar.update(epoch, tally.steps, tally.metrics())
+    tally.close(history)
+    _validate(run.net, run.loss, run.validation, run.labels is not None, history)
+    history.epoch_seconds.append(time.perf_counter() - tally.start)
+    if run.bar is not None:
+        run.bar.finish(epoch, history.epoch_metrics(epoch), history.epoch_seconds[-1])
+    if run.epoch_callback is not None:
+        run.epoch_callback(epoch, history)
 
 
 class _Tally:
@@ -279,10 +323,11 @@ def _checked_data(net: MLP, loss_fn: Loss, X: Any, Y: Any, x_name: str, y_name: 
         y_all = y_all.reshape(len(y_all), 1)
     try:
         loss_fn.gradient(np.full((len(x_all), net.sizes[-1]), 0.5, dtype=net.dtype), y_all)
-    except (TypeError, ValueError) as exc:
-        if y_name == "Y":
+    except (TypeError, ValueError) as exc:  # the loss names its target y: say it as the caller did
+        message = str(exc)
+        if not message.startswith("y:"):
             raise
-        raise type(exc)(f"{y_name}: {exc}") from exc
+        raise type(exc)(y_name + message[1:]) from exc
     return x_all, y_all
 
 

@@ -171,6 +171,8 @@ rows(
     ("x_nan", lambda w: w.net.loss_and_gradients(np.full((6, 3), NAN), w.y, "half_squared_error"), V, "x"),
     ("loss_unknown", lambda w: w.net.loss_and_gradients(w.x, w.y, "nope"), V, "loss"),
     ("loss_int", lambda w: w.net.loss_and_gradients(w.x, w.y, 3), T, "loss"),
+    ("y_wrong_shape", lambda w: w.net.loss_and_gradients(w.x, np.ones((6, 3)), "half_squared_error"), V, "y"),
+    ("y_nan", lambda w: w.net.loss_and_gradients(w.x, np.full((6, 2), NAN), "half_squared_error"), V, "y"),
 )
 
 rows(
@@ -246,6 +248,8 @@ rows(
         V,
         "num_parameters",
     ),
+    ("value_strings", lambda w: get_activation("tanh").value("abc"), T, "z"),
+    ("gradient_strings", lambda w: get_activation("sigmoid").gradient([["a"]]), T, "z"),
 )
 
 rows(
@@ -377,6 +381,7 @@ rows(
         V,
         "2.bias",
     ),
+    ("load_state_not_a_mapping", lambda w: w.optimizer.load_state_dict("state"), T, "state_dict"),
 )
 
 
@@ -422,6 +427,9 @@ rows(
     ("drop_last_string", lambda w: _fit(w, drop_last="yes"), T, "drop_last"),
     ("callback_not_callable", lambda w: _fit(w, callback=3), T, "callback"),
     ("record_parameters_string", lambda w: _fit(w, record_parameters="yes"), T, "record_parameters"),
+    ("net_not_mlp", lambda w: _fit(w, net="net"), T, "net"),
+    ("Y_wrong_width", lambda w: _fit(w, Y=np.ones((6, 3))), V, "Y"),
+    ("Y_inf", lambda w: _fit(w, Y=np.full((6, 2), INF)), V, "Y"),
 )
 
 rows(
@@ -437,6 +445,12 @@ rows(
     ("schedule_seed_negative", lambda w: batching.batch_schedule(6, 2, 1, seed=-3), V, "seed"),
     ("schedule_seed_float", lambda w: batching.batch_schedule(6, 2, 1, seed=0.5), T, "seed"),
     ("schedule_shuffle_string", lambda w: batching.batch_schedule(6, 2, 1, shuffle="no"), T, "shuffle"),
+    (
+        "iterations_drop_last_string",
+        lambda w: batching.iterations_per_epoch(6, 4, drop_last="yes"),
+        T,
+        "drop_last",
+    ),
 )
 
 rows(
