@@ -43,6 +43,8 @@ def epoch_batches(
 ) -> list[IndexArray]:
     """One epoch's index arrays: a permutation of range(n) drawn from `rng` (in order when None), cut in B."""
     b = resolve_batch_size(n, batch_size)
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng: expected a numpy.random.Generator or None, got {type(rng).__name__}")
     order = np.arange(n, dtype=np.intp) if rng is None else rng.permutation(n).astype(np.intp)
     count = iterations_per_epoch(n, b, drop_last)
     return [order[k * b : (k + 1) * b] for k in range(count)]

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from handmlp import validation
 from handmlp.idx import load_mnist
+from handmlp.losses import LOSSES
 from handmlp.validation import check_finite, integer, non_negative, real
 
 Array = NDArray[Any]
@@ -137,7 +138,7 @@ class Standardizer:
     @classmethod
     def fit(cls, X: Any) -> Standardizer:
         """The mean and standard deviation of each column of the training inputs X (n, features)."""
-        x = np.asarray(X, dtype=np.float64)
+        x = _float64("X", X)
         if x.ndim != 2 or len(x) == 0:
             raise ValueError(f"X: expected a non-empty (n, features) array, got shape {x.shape}")
         check_finite("X", x)
@@ -146,9 +147,10 @@ class Standardizer:
 
     def transform(self, X: Any, dtype: Any = np.float64) -> Array:
         """(X − mean)/std, in `dtype`."""
-        x = np.asarray(X, dtype=np.float64)
+        x = _float64("X", X)
         if x.ndim != 2 or x.shape[1] != len(self.mean):
             raise ValueError(f"X: expected shape (n, {len(self.mean)}), got {x.shape}")
+        check_finite("X", x)
         return ((x - self.mean) / self.std).astype(validation.float_dtype(dtype))
 
 
@@ -224,7 +226,28 @@ def load_dataset(
 def class_targets(loss: str, labels: Array, classes: int, dtype: Any = np.float64) -> Array:
     """What `loss` trains on for class labels: the labels for cross_entropy, ±1 one-hot rows for hinge,
     one-hot rows (1 for the class, 0 elsewhere) for the others."""
+    validation.choice("loss", loss, tuple(LOSSES))
+    count = validation.integer("classes", classes, minimum=1)
+    target_dtype = validation.float_dtype(dtype)
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise TypeError(
+            f"labels: expected a 1-D array of integer class labels, got {labels.dtype} {labels.shape}"
+        )
+    if labels.size and (labels.min() < 0 or labels.max() >= count):
+        bad = labels[(labels < 0) | (labels >= count)][0]
+        raise ValueError(f"labels: expected class labels in 0..{count - 1}, got {bad}")
     if loss == "cross_entropy":
         return labels
-    one_hot = (labels[:, None] == np.arange(classes)).astype(validation.float_dtype(dtype))
+    one_hot = (labels[:, None] == np.arange(count)).astype(target_dtype)
     return 2.0 * one_hot - 1.0 if loss == "hinge" else one_hot
+
+
+def _float64(name: str, values: Any) -> Array:
+    """`values` (integers such as pixel bytes included) as a float64 array; strings and the like refused."""
+    array = np.asarray(values)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name}: expected an array of real numbers, got {type(values).__name__} of {array.dtype}"
+        )
+    return array.astype(np.float64)

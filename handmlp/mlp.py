@@ -247,12 +247,20 @@ class MLP:
 
     def loss_and_gradients(self, x: Any, y: Any, loss: str | Loss) -> tuple[float, dict[str, Array]]:
         """One forward and backward pass: L(f(x), y) and ∂L/∂θ for every parameter (C8)."""
-        loss_fn = get_loss(loss)
+        _, value, grad_output = self.forward_loss(x, y, get_loss(loss))
+        return value, self.backward(grad_output)
+
+    def forward_loss(self, x: Any, y: Any, loss: Loss) -> tuple[Array, float, Array]:
+        """ŷ = forward(x), L(ŷ, y) and ∂L/∂ŷ, with x and y each checked once; the forward cache is kept
+        only when the loss has accepted y and its value is finite (ValueError otherwise), so a refused call
+        leaves the network as it was. What a training step runs before `backward`."""
         cache: list[tuple[Array, Array, Array]] = []
         y_hat = self._layers(self._checked_input(x), cache)
-        value, grad_output = loss_fn.value_and_gradient(y_hat, y)  # checks y before the state changes
+        value, grad_output = loss.value_and_gradient(y_hat, y)
+        if not np.isfinite(value):
+            raise ValueError(f"loss: expected a finite value, got {value}")
         self._cache, self.grad_input = cache, None
-        return value, self.backward(grad_output)
+        return y_hat, value, grad_output
 
     def save(self, path: Any) -> None:
         """Write the architecture and the weights to one .npz file (see `handmlp.serialize.save`)."""

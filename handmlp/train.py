@@ -96,23 +96,22 @@ def objective_loss(loss: str | Loss, objective: str) -> Loss:
     return get_loss(loss, reduction=objective)
 
 
-def train_step(net: MLP, loss: Loss, optimizer: SGD, x: Any, y: Any) -> float:
+def train_step(net: MLP, loss: str | Loss, optimizer: SGD, x: Any, y: Any) -> float:
     """C8 on one batch: forward, loss (a side computation), backpropagate, update; returns the batch loss.
 
     Every input is checked (x and y by the forward pass and the loss, the gradients by the optimiser)
     before anything moves. The gradients go into `net.gradient_buffers()` and the update is in place, so a
     steady-state step allocates nothing per parameter. A non-finite loss refuses the step (ValueError).
     """
-    return _update(net, loss, optimizer, x, y)[0]
+    _check_net(net)
+    _check_optimizer_type(optimizer)
+    return _update(net, get_loss(loss), optimizer, x, y)[0]
 
 
 def _update(net: MLP, loss: Loss, optimizer: SGD, x: Any, y: Any) -> tuple[float, Array]:
     """`train_step`, returning the batch's outputs ŷ too."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked below, not warned
-        y_hat = net.forward(x)
-        value, grad_output = loss.value_and_gradient(y_hat, y)
-        if not np.isfinite(value):
-            raise ValueError(f"loss: expected a finite value, got {value}")
+        y_hat, value, grad_output = net.forward_loss(x, y, loss)
         grads = net.backward(grad_output, input_grad=False, out=net.gradient_buffers())
         optimizer.step(grads)
     return value, y_hat
@@ -198,8 +197,7 @@ def _checked_run(
     validation_data: Any,
 ) -> _Run:
     """The network, loss, optimiser, data and schedule of a `fit`, every one checked; nothing is run."""
-    if not isinstance(net, MLP):
-        raise TypeError(f"net: expected a handmlp.MLP, got {type(net).__name__}")
+    _check_net(net)
     loss_fn = objective_loss(loss, objective)
     x_all, y_all = _checked_data(net, loss_fn, X, Y, "X", "Y")
     _check_optimizer(net, optimizer)
@@ -339,9 +337,18 @@ def _checked_validation(net: MLP, loss_fn: Loss, data: Any) -> tuple[Array, Arra
     return _checked_data(net, loss_fn, data[0], data[1], "validation_data X", "validation_data Y")
 
 
-def _check_optimizer(net: MLP, optimizer: SGD) -> None:
+def _check_net(net: Any) -> None:
+    if not isinstance(net, MLP):
+        raise TypeError(f"net: expected a handmlp.MLP, got {type(net).__name__}")
+
+
+def _check_optimizer_type(optimizer: Any) -> None:
     if not isinstance(optimizer, SGD):
         raise TypeError(f"optimizer: expected a handmlp.optim.SGD, got {type(optimizer).__name__}")
+
+
+def _check_optimizer(net: MLP, optimizer: SGD) -> None:
+    _check_optimizer_type(optimizer)
     checked_hyperparameters(*optimizer.hyperparameters().values())
     params = net.parameters()
     if set(params) != set(optimizer.params) or any(optimizer.params[k] is not v for k, v in params.items()):
