@@ -37,6 +37,7 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load the implementation, run everything that applies, report; 0 only if all applicable passed."""
     from handmlp.cli import UsageError
+    from handmlp.cli.verify import write_report
 
     try:
         from reference.conformance import report as reports
@@ -64,16 +65,7 @@ def run(args: argparse.Namespace) -> int:
         implementation=impl.name,
     )
     report.diagnosis = first_diagnosis(report.results)
-    text = reports.render(report, args.format)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from exc
-        print(f"{report.summary()}; report written to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    write_report(reports.render(report, args.format), args.output or None, report.summary())
     if report.diagnosis:
         print(f"handmlp check: {report.diagnosis}", file=sys.stderr)
     return 0 if report.ok and report.count("pass") > 0 else 1

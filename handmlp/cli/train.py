@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,23 +63,25 @@ def _hidden(text: str) -> list[int]:
 
 
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    value = _parsed(text, int, "an integer")
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected an integer ≥ 1, got {value}")
     return value
 
 
 def _non_negative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    value = _parsed(text, float, "a number")
     if not np.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(f"expected a finite number ≥ 0, got {text!r}")
     return value
+
+
+def _parsed(text: str, kind: Callable[[str], Any], expected: str) -> Any:
+    """`kind(text)`, or argparse's one-line refusal naming what was expected."""
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
 
 
 def _data_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
@@ -173,14 +176,7 @@ def run_train(args: argparse.Namespace) -> int:
         class_targets(args.loss, y, data.classes, args.dtype) for y in (data.y_train, data.y_test)
     )
     net = _network(args, settings, data)
-    hyper = {
-        "lr": settings["lr"],
-        "momentum": args.momentum,
-        "dampening": 0.0,
-        "weight_decay": args.weight_decay,
-        "nesterov": args.nesterov,
-        "maximize": False,
-    }
+    hyper = _hyperparameters(args, settings)
     optimizer = SGD(net.parameters(), **hyper)
     lockstep = _lockstep(args, net, loss, optimizer, data.x_train, y_train, hyper)
     print(_header(args, data, net, settings), file=sys.stderr)
@@ -215,6 +211,18 @@ def run_train(args: argparse.Namespace) -> int:
         _save(args.save, net, data)
     _report(args, net, data, history, seconds, lockstep)
     return 0
+
+
+def _hyperparameters(args: argparse.Namespace, settings: dict[str, Any]) -> dict[str, Any]:
+    """SGD's settings from the command line (torch's names; no dampening, minimising)."""
+    return {
+        "lr": settings["lr"],
+        "momentum": args.momentum,
+        "dampening": 0.0,
+        "weight_decay": args.weight_decay,
+        "nesterov": args.nesterov,
+        "maximize": False,
+    }
 
 
 def _network(args: argparse.Namespace, settings: dict[str, Any], data: Dataset) -> MLP:

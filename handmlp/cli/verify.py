@@ -120,14 +120,20 @@ def run(args: argparse.Namespace) -> int:
     report = verify.run(
         args.expression, None if args.quiet else show, ids=args.ids, allow_skip=args.allow_skip
     )
-    text = verify.render(report, args.format)
-    if args.output is not None:
-        try:
-            with open(args.output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            raise UsageError(f"--output: could not write {args.output!r} ({exc.strerror})") from None
-        print(f"{report.summary()}; report written to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    write_report(verify.render(report, args.format), args.output, report.summary())
     return 0 if report.verdict == "OK" else 1
+
+
+def write_report(text: str, output: str | None, summary: str) -> None:
+    """The report to `output` (then the summary and where it went on stderr), or to stdout when None."""
+    from handmlp.cli import UsageError
+
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"--output: could not write {output!r} ({exc.strerror})") from None
+    print(f"{summary}; report written to {output}", file=sys.stderr)
