@@ -73,6 +73,16 @@ def test_every_listed_case_is_in_the_catalog_under_its_own_id() -> None:
     )
 
 
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.course_id for e in ENTRIES])
+def test_map_names_the_one_case_module_that_defines_every_case_of_the_id(entry: Entry) -> None:
+    assert len(entry.case_modules) == 1, f"docs/equations.md {entry.course_id}: names {entry.case_modules}"
+    (path,) = entry.case_modules
+    expected = path.removesuffix(".py").replace("/", ".")
+    elsewhere = {c.id: c.check.__module__ for c in CATALOG if c.course_id == entry.course_id}
+    elsewhere = {case_id: module for case_id, module in elsewhere.items() if module != expected}
+    assert not elsewhere, f"{entry.course_id}: cases defined outside {path}: {elsewhere}"
+
+
 def test_every_catalog_case_is_listed_in_the_map() -> None:
     listed = {case_id for e in ENTRIES for case_id in e.cases}
     unlisted = sorted(c.id for c in CATALOG if c.id not in listed)
