@@ -132,7 +132,6 @@ KINKS: dict[str, list[tuple[float, float]]] = {
     "identity": [(0.0, 1.0)],
 }
 
-
 _ORDINARY = np.concatenate([np.linspace(-5.0, 5.0, 41), -np.logspace(-4, 2, 25), np.logspace(-4, 2, 25)])
 
 

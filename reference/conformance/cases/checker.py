@@ -1,12 +1,11 @@
 """Catalog cases for finite differences (C15): handmlp's checker as the oracle where torch has no twin, and
 the calibration of the checker itself. These need NumPy only, so they run with or without torch.
 
-The calibration pins the checker's bound from both sides.
-
-A correct derivative must pass; a derivative off by a planted error just above the bound the checker should
-give must fail at every element. "The bound it should give" is derived here, a priori, from the method as
-docs/gradcheck.md documents it and from what is known of the test function: for the central difference
-D(h) = (f(x+h) − f(x−h))/2h on the rungs 4h and h (h = 2⁻¹⁷·max(1, |x|) in float64, the first candidate),
+The calibration pins the checker's bound from both sides: a correct derivative must pass; a derivative off
+by a planted error just above the bound the checker should give must fail at every element. "The bound it
+should give" is derived here, a priori, from the method as docs/gradcheck.md documents it and from what is
+known of the test function: for the central difference D(h) = (f(x+h) − f(x−h))/2h on the rungs 4h and h
+(h = 2⁻¹⁷·max(1, |x|) in float64, the first candidate),
 
     D(h_k) = f′(x) + t_k + r_k,   |t_k| ≤ h_k²·M₃/6,   |r_k| ≤ e/h_k + u·|D|,
 
@@ -35,8 +34,6 @@ from reference.conformance.cases._common import CHECKER, WITHIN_DERIVED, Array, 
 from reference.oracle.compare import gamma, unit_roundoff
 
 METHODS = ("central", "richardson", "complex")
-
-
 _Z = np.concatenate([-np.logspace(-3, 1.3, 60), np.logspace(-3, 1.3, 60)])
 
 
@@ -95,7 +92,6 @@ def kink_reported() -> Outcome:
 
 # --- C15: activations torch does not have: the checker is the only oracle ------------------------------
 
-
 _ANALYTIC = {"bent_identity", "gaussian", "sinusoid", "isru", "lisht", "swish_beta", "soft_exponential"}
 
 
@@ -136,28 +132,13 @@ for _name in ("bent_identity", "gaussian", "sinusoid", "isru", "lisht", "swish_b
 
 # --- C15: the checker's own bound, calibrated ----------------------------------------------------------
 
-
 U = unit_roundoff(np.float64)
-
-
 ULPS = 8.0  # the accuracy the checker is told to assume of f and of the claimed values (passed explicitly)
-
-
 SAFETY = 2.0  # docs/gradcheck.md: the bound is twice the estimated error of the numerical derivative
-
-
 FIRST_RUNG = 2.0**-17  # docs/gradcheck.md: eps^(1/3) rounded to a power of two, in float64
-
-
 PLANTED = 1.5  # a planted error 1.5·A lies more than A from the numerical derivative (within A/2 of f′)
-
-
 NOISE_FROM_ERRORS = 4.0 * max(2.0**k / math.sqrt(math.comb(2 * k, k)) for k in (4, 5, 6))
-
-
 CALIBRATED = "a correct derivative passes; one off by 1.5× the a-priori bound fails at every element"
-
-
 X = np.linspace(-1.0, 1.0, 81)
 
 
@@ -211,8 +192,6 @@ def calibration_elementwise() -> Outcome:
 
 
 OFFSET = 1.5 * 2.0**20  # a term added and taken away again: f's rounding is then noise, u·2²⁰ per value
-
-
 N_GRADIENT = 8
 
 

@@ -27,10 +27,7 @@ from reference.oracle.compare import compare_within_bound, gamma
 
 # --- C6: the smallest perceptron -----------------------------------------------------------------------
 
-
 C6_X = np.array([10.0, 2.0, 3.5, 1.0])
-
-
 C6_Y = np.array([10.1, 1.9, 3.4, 1.1])
 
 

@@ -55,11 +55,7 @@ def _loss_case(impl: Any, loss: str, y_hat: Array, y: Array) -> Outcome:
 
 
 _Y_HAT = np.array([[0.3, -1.2, 2.0], [1.0, -1.0, 0.0]])
-
-
 _Y_REAL = np.array([[0.3, 0.5, -1.0], [2.0, -1.0, 0.5]])  # ŷ = y in two places: l1's kink
-
-
 _Y_PM1 = np.array([[1.0, -1.0, 1.0], [1.0, -1.0, -1.0]])  # y·ŷ = 1 in two places: hinge's margin
 
 
@@ -128,15 +124,11 @@ def zero_one_loss() -> Outcome:
 
 # --- C5: every loss handmlp ships, both reductions, both dtypes, ordinary and extreme inputs -----------
 
-
 REDUCTIONS = ("sum", "mean")
-
-
 WITHIN_LOSS_BOUND = (
     "L and every element of ∂L/∂ŷ within the rounding bound oracle.bounds.loss_bounds derives (both sides), "
     "for sum and mean, float64 and float32"
 )
-
 
 TORCH_FN = {
     "half_squared_error": "½ · torch.nn.functional.mse_loss",
@@ -147,7 +139,6 @@ TORCH_FN = {
     "bce_with_logits": "torch.nn.functional.binary_cross_entropy_with_logits",
     "cross_entropy": "torch.nn.functional.cross_entropy",
 }
-
 
 EQUATION = {
     "half_squared_error": "ℓ = ½(ŷ − y)², ∂ℓ/∂ŷ = ŷ − y",

@@ -101,13 +101,8 @@ def sum_vs_mean() -> Outcome:
 
 # --- C13: the batches of an epoch ----------------------------------------------------------------------
 
-
 N = 10
-
-
 BATCH_SIZES = (1, 3, 4, 10)
-
-
 EPOCHS = 3
 
 

@@ -14,10 +14,7 @@ from reference.oracle.compare import compare_within_bound
 
 # --- C1: Rosenblatt's perceptron -----------------------------------------------------------------------
 
-
 _BITS = np.array([[a, b, c] for a in (0.0, 1.0) for b in (0.0, 1.0) for c in (0.0, 1.0)])
-
-
 _OR_LABELS = np.where(_BITS[:, 0] + _BITS[:, 1] > 0, 1.0, -1.0)  # x1 OR x2, whatever x3
 
 
@@ -52,13 +49,8 @@ def sign_zero() -> Outcome:
 
 # --- C2: the one-line rule -----------------------------------------------------------------------------
 
-
 _RNG = np.random.default_rng(2)
-
-
 _X_SMALL = _RNG.uniform(-0.5, 0.5, size=(12, 3))
-
-
 _Y_SMALL = _X_SMALL @ np.array([0.5, -1.0, 2.0]) + 0.01 * _RNG.normal(size=12)
 
 

@@ -36,16 +36,9 @@ def per_sample_sgd() -> Outcome:
 
 # --- C8: every option of torch.optim.SGD ---------------------------------------------------------------
 
-
 SHAPES = {"0.weight": (3, 4), "0.bias": (3,), "2.weight": (1, 3)}
-
-
 RUN_STEPS = 6
-
-
 TORCH_SGD = "torch.optim.SGD with the same hyper-parameters, parameters, buffers and gradients"
-
-
 STEP_BOUND = (
     "every parameter and momentum buffer within reference.twins.optim.sgd_step_bound, one step from fresh "
     "state, one from given buffers, and carried over a 6-step run; float64 and float32"
