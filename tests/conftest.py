@@ -2,16 +2,14 @@
 and the catalog's report on handmlp, built once per test session.
 
 The `torch` marker is put on every test of a module that may import torch, found by reading the imports
-(at any depth, in functions too) of the module and of every module of this repository it imports; a
-module that needs torch some other way (a subprocess) says so with `pytestmark = pytest.mark.torch`.
+of the module and of every module of this repository it reaches (tests/torch_imports.py); a module that
+needs torch some other way (a subprocess) says so with `pytestmark = pytest.mark.torch`.
 `pytest -m "not torch"` then runs the NumPy-only part of the suite without importing the torch modules at
 all, so it runs with torch uninstalled. This file imports neither torch nor `reference`.
 """
 
 from __future__ import annotations
 
-import ast
-import functools
 import importlib.util
 import os
 import pathlib
@@ -24,59 +22,9 @@ import pytest
 from handmlp.mlp import MLP
 from handmlp.optim import SGD
 from tests.matrix import DTYPES
-
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-OWN_PACKAGES = ("handmlp", "reference", "tests")
+from tests.torch_imports import needs_torch
 
 # --- the torch marker -------------------------------------------------------------------------------------
-
-
-def _module_path(name: str) -> pathlib.Path | None:
-    """The file of one of this repository's modules, or None for anything else (numpy, torch, …)."""
-    if name.split(".")[0] not in OWN_PACKAGES:
-        return None
-    base = ROOT.joinpath(*name.split("."))
-    for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.is_file():
-            return path
-    return None
-
-
-@functools.cache
-def _imports(path: pathlib.Path) -> frozenset[str]:
-    """Every module named by an import statement anywhere in `path`, with the packages that contain it."""
-    package = path.relative_to(ROOT).parts[:-1]  # what `from . import` means, for a module or an __init__
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            stem = package[: len(package) - node.level + 1] if node.level else ()
-            module = ".".join([*stem, *([node.module] if node.module else [])])
-            names.add(module)
-            names.update(f"{module}.{alias.name}" for alias in node.names)  # `from pkg import submodule`
-    with_parents = {".".join(n.split(".")[:i]) for n in names for i in range(1, n.count(".") + 2)}
-    return frozenset(with_parents)
-
-
-@functools.cache
-def needs_torch(path: pathlib.Path) -> bool:
-    """Whether importing or running the module at `path` may import torch, through this repository's
-    modules (imports inside functions count: they run when the test does)."""
-    seen: set[pathlib.Path] = set()
-    todo = [path]
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for name in _imports(current):
-            if name == "torch" or name.startswith("torch."):
-                return True
-            found = _module_path(name)
-            if found is not None:
-                todo.append(found)
-    return False
 
 
 def _is_torch_module(path: pathlib.Path) -> bool:

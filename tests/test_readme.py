@@ -7,11 +7,20 @@ import re
 
 import pytest
 
+from tests.torch_imports import source_needs_torch
+
 README = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 SNIPPETS = re.findall(r"```python\n(.*?)```", README, re.S)
 
 
-@pytest.mark.parametrize("index", range(len(SNIPPETS)))
+# An example that reaches the torch side (check_network, reference) is a torch test; the others run without.
+EXAMPLES = [
+    pytest.param(i, marks=[pytest.mark.torch] if source_needs_torch(code) else [])
+    for i, code in enumerate(SNIPPETS)
+]
+
+
+@pytest.mark.parametrize("index", EXAMPLES)
 def test_readme_python_example_runs(index: int) -> None:
     namespace: dict[str, object] = {}
     exec(compile(SNIPPETS[index], f"README.md example {index}", "exec"), namespace)

@@ -76,9 +76,8 @@ def _plots(report: Report) -> list[tuple[str, str]] | None:
     return [(r.case.id, _png(r)) for r in report.ordered() if r.outcome and r.outcome.series]
 
 
-def page(report: Report) -> str:
-    """One self-contained page: the summary, the table, and the plots inlined as PNG data (without
-    matplotlib, the page says the plots were left out and why)."""
+def _table_rows(report: Report) -> str:
+    """One <tr> a case: id, equation, what was compared, oracle, error, bound, and the verdict in colour."""
     colours = {"pass": "#1a7f37", "fail": "#cf222e", "skip": "#9a6700", "error": "#8250df", "n/a": "#57606a"}
     body_rows = []
     for r, (case_id, computes, error, bound, verdict) in zip(report.ordered(), table_rows(report)):
@@ -90,18 +89,27 @@ def page(report: Report) -> str:
             f'title="{html.escape(r.detail)}">{verdict}</td>'
             "</tr>"
         )
+    return "\n".join(body_rows)
+
+
+def _figures(report: Report) -> str:
+    """The plots inlined as PNG data, or why there are none."""
     plots = _plots(report)
     if plots is None:
-        figures = f'<p class="no-plots">Plots omitted: {html.escape(PLOTS_HINT)}.</p>'
-    else:
-        figures = (
-            "\n".join(
-                f'<figure><img alt="{html.escape(case_id)}" src="data:image/png;base64,{data}">'
-                f"<figcaption>{html.escape(case_id)}</figcaption></figure>"
-                for case_id, data in plots
-            )
-            or "<p>No case in this run recorded a trajectory.</p>"
+        return f'<p class="no-plots">Plots omitted: {html.escape(PLOTS_HINT)}.</p>'
+    return (
+        "\n".join(
+            f'<figure><img alt="{html.escape(case_id)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{html.escape(case_id)}</figcaption></figure>"
+            for case_id, data in plots
         )
+        or "<p>No case in this run recorded a trajectory.</p>"
+    )
+
+
+def page(report: Report) -> str:
+    """One self-contained page: the summary, the table, and the plots inlined as PNG data (without
+    matplotlib, the page says the plots were left out and why)."""
     torch_line = report.torch_version or f"not installed ({TORCH_HINT})"
     diagnosis = f"<p><strong>{html.escape(report.diagnosis)}</strong></p>" if report.diagnosis else ""
     return f"""<!DOCTYPE html>
@@ -121,10 +129,10 @@ figure {{ display: inline-block; margin: 1em; }}
 <thead><tr><th>case</th><th>equation</th><th>compared</th><th>oracle</th>
 <th>worst error</th><th>bound</th><th>verdict</th></tr></thead>
 <tbody>
-{chr(10).join(body_rows)}
+{_table_rows(report)}
 </tbody>
 </table>
 <h2>Trajectories and errors against their bounds</h2>
-{figures}
+{_figures(report)}
 </body></html>
 """

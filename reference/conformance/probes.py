@@ -13,7 +13,7 @@ from handmlp.gradcheck import check_elementwise, check_gradient
 from handmlp.losses import Loss, get_loss
 from handmlp.mlp import MLP
 from reference.conformance.case import Case, Outcome, from_comparisons
-from reference.conformance.protocol import Architecture, Array, capabilities, tensor_name
+from reference.conformance.protocol import Architecture, Array, Elementwise, capabilities, tensor_name
 from reference.oracle.compare import compare_within_bound, unit_roundoff
 
 YOURS, TORCHS = "yours", "torch's"
@@ -125,28 +125,8 @@ def cases(impl: Any) -> list[Case]:
     if "activations" in found:
         for name in dict.fromkeys([impl.hidden, impl.output]):
             fns = impl.activation_functions(name)
-            if fns is None:
-                continue
-            if not has_twins(Architecture((1, 1), (name,), (True,))):
-                probes.append(
-                    _case(
-                        f"C15/derivative/{name}",
-                        "f′(a) = lim (f(a + h) − f(a))/h, elementwise",
-                        f"{impl.name}: your {name}′ on 163 points over ±8",
-                        "handmlp.gradcheck: finite differences of your own g",
-                        lambda fns=fns, name=name: checker_outcome(name, *fns),
-                    )
-                )
-                continue
-            probes.append(
-                _case(
-                    f"C10/derivative/{name}",
-                    "g′(z) elementwise; σ′(a) = σ(a)(1 − σ(a)) (C3)",
-                    f"{impl.name}: your {name}′ on 163 points over ±8",
-                    "torch.autograd of torch's activation",
-                    lambda fns=fns, name=name: activation_outcome(name, *fns),
-                )
-            )
+            if fns is not None:
+                probes.append(_activation_probe(impl, name, fns))
     if "loss" in found:
         loss = get_loss(impl.loss.name, impl.loss.reduction)
         probes.append(
@@ -169,6 +149,25 @@ def cases(impl: Any) -> list[Case]:
             )
         )
     return probes
+
+
+def _activation_probe(impl: Any, name: str, fns: tuple[Elementwise, Elementwise]) -> Case:
+    """Your g′ against torch.autograd where torch has the activation, else against finite differences."""
+    if not has_twins(Architecture((1, 1), (name,), (True,))):
+        return _case(
+            f"C15/derivative/{name}",
+            "f′(a) = lim (f(a + h) − f(a))/h, elementwise",
+            f"{impl.name}: your {name}′ on 163 points over ±8",
+            "handmlp.gradcheck: finite differences of your own g",
+            lambda: checker_outcome(name, *fns),
+        )
+    return _case(
+        f"C10/derivative/{name}",
+        "g′(z) elementwise; σ′(a) = σ(a)(1 − σ(a)) (C3)",
+        f"{impl.name}: your {name}′ on 163 points over ±8",
+        "torch.autograd of torch's activation",
+        lambda: activation_outcome(name, *fns),
+    )
 
 
 def sgd_outcome(impl: Any, lr: float = 0.1) -> Outcome:

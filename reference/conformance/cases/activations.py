@@ -1,10 +1,13 @@
-"""Catalog cases for every activation handmlp ships with a torch twin (C3; C14 for PReLU's learnable slope):
-g(z) and g′(z) against torch.autograd in float64 and float32, over ordinary inputs and extreme ones (0,
-subnormal, ±1000, ±1e15), each within its derived bound, and exactly at every kink and threshold, where the
-documented convention (relu′(0) = 0, leaky_relu′(0) = slope, elu′(0) = α, hardtanh′ = 0 at both edges,
-prelu′(0) = slope, softsign′(0) = 1, softplus the identity just above its threshold) must equal torch's.
+"""Catalog cases for the logistic unit and every activation handmlp ships with a torch twin (C3): the unit
+ŷ = σ(⟨w, x⟩ + b) and its bias, then for each activation g(z) and g′(z) against torch.autograd in float64
+and float32, over ordinary inputs and extreme ones (0, subnormal, ±1000, ±1e15), each within its derived
+bound, and exactly at every kink and threshold, where the documented convention (relu′(0) = 0,
+leaky_relu′(0) = slope, elu′(0) = α, hardtanh′ = 0 at both edges, prelu′(0) = slope, softsign′(0) = 1,
+softplus the identity just above its threshold) must equal torch's.
 
-The activations without a twin are C15 cases (reference/conformance/cases/checker.py).
+PReLU, whose slope is learned, is checked with the same comparisons as a C14 case
+(reference/conformance/cases/parametric.py); the activations without a twin are C15 cases
+(reference/conformance/cases/checker.py).
 """
 
 from __future__ import annotations
@@ -13,16 +16,86 @@ from typing import Any
 
 import numpy as np
 
-from handmlp.activations import TORCH_ACTIVATIONS, Activation, get_activation
-from reference.conformance.case import Outcome, case, from_comparisons
+from handmlp import MLP, get_activation
+from handmlp.activations import TORCH_ACTIVATIONS, Activation
+from reference.conformance.case import AUTOGRAD, WITHIN_BOUND, Outcome, case, from_comparisons
+from reference.conformance.cases._common import DTYPES, GRADIENTS, Array, autograd_outcome
+from reference.conformance.protocol import NotApplicableError
+from reference.conformance.subject import outcome_of
 from reference.oracle.compare import Comparison, compare_within_bound, gamma, unit_roundoff
 
-Array = Any
-DTYPES = (np.float64, np.float32)
 BOUNDED_AND_KINKS = (
     "every finite element within its derived rounding bound (both dtypes), torch's infinities and NaNs "
     "reproduced, and every kink exactly the documented value, which is torch's"
 )
+
+
+# --- C3: the logistic unit -----------------------------------------------------------------------------
+
+
+@case(
+    "C3/logistic_unit",
+    "ŷ = σ(⟨w, x⟩ + b), σ(a) = 1/(1 + e^(−a))",
+    "MLP([3, 1], sigmoid): output, ½(y − ŷ)² and its gradients",
+    AUTOGRAD,
+    WITHIN_BOUND,
+    needs=GRADIENTS,
+)
+def logistic_unit(impl: Any) -> Outcome:
+    rng = np.random.default_rng(3)
+    net = MLP([3, 1], "sigmoid", seed=3)
+    x, y = rng.normal(size=(4, 3)), rng.uniform(size=(4, 1))
+    return autograd_outcome(impl, net, x, y, "half_squared_error")
+
+
+@case(
+    "C3/bias_as_input",
+    "a bias is the weight of an extra input fixed at 1",
+    "σ(x·w + b) against σ([x, 1]·[w, b]) with no bias",
+    "the definition (the same network with the bias moved into the weights)",
+    "within γ_(n+1)·Σ|x_i w_i| + |b| on both sides",
+    needs_torch=False,
+)
+def bias_as_input() -> Outcome:
+    rng = np.random.default_rng(31)
+    x = rng.normal(size=(5, 3))
+    with_bias = MLP([3, 1], "identity", seed=31)
+    w, b = with_bias.parameters()["0.weight"], with_bias.parameters()["0.bias"]
+    without = MLP([4, 1], "identity", bias=False)
+    without.load_state_dict({"0.weight": np.concatenate([w, b[:, None]], axis=1)})
+    z_bias, z_input = with_bias.forward(x), without.forward(np.concatenate([x, np.ones((5, 1))], axis=1))
+    bound = 2 * gamma(4, unit_roundoff(np.float64)) * (np.abs(x) @ np.abs(w).T + np.abs(b))
+    return from_comparisons([compare_within_bound("z", z_bias, z_input, bound)])
+
+
+@case(
+    "C3/sigmoid_derivative",
+    "σ′(a) = σ(a)(1 − σ(a))",
+    "Sigmoid.derivative over a ∈ [−30, 30]",
+    "torch.autograd of torch.sigmoid",
+    WITHIN_BOUND,
+    needs=("activations",),
+)
+def sigmoid_derivative(impl: Any) -> Outcome:
+    import torch
+
+    from reference.twins.activations import activation_twin
+
+    act = get_activation("sigmoid")
+    functions = impl.activation_functions("sigmoid")
+    if functions is None:
+        raise NotApplicableError(f"{impl.name} exposes no sigmoid")
+    a = np.linspace(-30.0, 30.0, 601)
+    t = torch.from_numpy(a).requires_grad_(True)
+    torch.autograd.backward(torch.sigmoid(t).sum())
+    assert t.grad is not None
+    twin = activation_twin(act)
+    bound = 2 * twin.derivative_ulps * unit_roundoff(np.float64) * twin.derivative_magnitude(act, a)
+    return outcome_of([compare_within_bound("σ′(a)", functions[1](a.copy()), t.grad.numpy(), bound)], impl)
+
+
+# --- C3: every activation with a torch twin ------------------------------------------------------------
+
 
 # The settings each activation is checked with (non-default where it has any), by case name.
 SETTINGS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -40,6 +113,7 @@ SETTINGS: dict[str, tuple[str, dict[str, Any]]] = {
     "softsign": ("softsign", {}),
     "prelu": ("prelu", {"init": 0.2}),
 }
+
 
 # (z, the documented g′(z)) at every kink and threshold, for the settings above.
 KINKS: dict[str, list[tuple[float, float]]] = {
@@ -185,44 +259,3 @@ def _activation_case(name: str) -> None:
 for _name in SETTINGS:
     if _name != "prelu":
         _activation_case(_name)
-
-
-# --- C14: PReLU, whose slope is a parameter --------------------------------------------------------------
-
-
-def prelu_slope_comparisons(num_parameters: int, dtype: Any) -> list[Comparison]:
-    """∂Σg/∂w (the slope's gradient, summed over the batch and, when shared, the units) against torch's."""
-    from reference.oracle.bounds import BOTH_SIDES
-
-    rng = np.random.default_rng(140 + num_parameters)
-    z = rng.normal(scale=3.0, size=(9, 4)).astype(dtype)
-    z[0, :] = 0.0  # the kink: ∂g/∂w = 0 there
-    act = get_activation("prelu", num_parameters=num_parameters, init=0.2)
-    act.build(4, np.dtype(dtype))
-    _, derivative, params = torch_value_and_derivative(act, z)
-    per_element = act.parameter_gradients(z)["weight"]
-    ours = per_element.sum(axis=0) if num_parameters > 1 else per_element.sum(keepdims=True).reshape(1)
-    count = z.shape[0] if num_parameters > 1 else z.size
-    magnitude = np.abs(per_element).sum(axis=0) if num_parameters > 1 else np.abs(per_element).sum()
-    bound = BOTH_SIDES * gamma(count, unit_roundoff(dtype)) * magnitude
-    label = f"prelu num_parameters={num_parameters} ({np.dtype(dtype).name})"
-    return [
-        compare_within_bound(f"{label}: ∂Σg/∂weight", ours, params["weight"], bound),
-        compare_within_bound(f"{label}: g′", act.gradient(z), derivative, 0.0),
-    ]
-
-
-@case(
-    "C14/prelu",
-    "g(z) = max(0, z) + w·min(0, z) with a learned slope w: g′ = 1 if z > 0 else w, ∂g/∂w = min(0, z); "
-    "prelu′(0) = w, ∂g/∂w at 0 is 0",
-    "PReLU.value, .gradient and .parameter_gradients, one slope shared or one per unit, float64 and float32",
-    "torch.autograd of torch.nn.PReLU with the same slope: z.grad and weight.grad",
-    BOUNDED_AND_KINKS + "; the slope's gradient within γ_n·Σ|∂g/∂w| on each side",
-)
-def prelu() -> Outcome:
-    results = []
-    for dtype in DTYPES:
-        for num_parameters in (1, 4):
-            results += prelu_slope_comparisons(num_parameters, dtype)
-    return from_comparisons([*activation_comparisons("prelu"), *results])

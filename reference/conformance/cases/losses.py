@@ -1,7 +1,9 @@
-"""Catalog cases for every loss handmlp ships (C5): L and ∂L/∂ŷ against torch under both reductions and in
-both dtypes, on ordinary inputs (kinks included: l1 at ŷ = y, hinge at the margin, binary cross-entropy at
-0 and 1) and at extreme ones (logits ±1000 and beyond, tiny and huge scales), each within its derived bound
-(reference.oracle.bounds.loss_bounds); the zero-one loss exactly, and its gradient refused.
+"""Catalog cases for the losses (C5; erratum E1): first the course's five (L1, L2, ½(y − ŷ)², hinge,
+zero-one) on the implementation under test; then every loss handmlp ships, L and ∂L/∂ŷ against torch
+under both reductions and in both dtypes, on ordinary inputs (kinks included: l1 at ŷ = y, hinge at the
+margin, binary cross-entropy at 0 and 1) and at extreme ones (logits ±1000 and beyond, tiny and huge
+scales), each within its derived bound (reference.oracle.bounds.loss_bounds); the zero-one loss exactly,
+and its gradient refused.
 """
 
 from __future__ import annotations
@@ -11,17 +13,123 @@ from typing import Any
 
 import numpy as np
 
-from handmlp.losses import LOSSES, NotDifferentiableError, get_loss
-from reference.conformance.case import EXACT, Outcome, case, exact, from_comparisons
+from handmlp import get_loss
+from handmlp.losses import LOSSES, NotDifferentiableError
+from reference.conformance.case import EXACT, WITHIN_BOUND, Outcome, case, erratum, exact, from_comparisons
+from reference.conformance.cases._common import DTYPES, Array
+from reference.conformance.protocol import LossSpec, NotApplicableError, capabilities
+from reference.conformance.subject import outcome_of
 from reference.oracle.compare import Comparison, compare_within_bound, unit_roundoff
 
-Array = Any
-DTYPES = (np.float64, np.float32)
+# --- C5: the course's losses, with their kinks ---------------------------------------------------------
+
+
+def _loss_case(impl: Any, loss: str, y_hat: Array, y: Array) -> Outcome:
+    """The implementation's loss value (when it has one) and ∂L/∂ŷ in each reduction it offers."""
+    import torch
+
+    from reference.oracle.bounds import BOTH_SIDES, loss_bounds
+    from reference.twins.losses import torch_loss
+
+    results = []
+    handmlp = "handmlp" in capabilities(impl)
+    specs = [LossSpec(loss, r) for r in ("sum", "mean") if handmlp or LossSpec(loss, r) == impl.loss]
+    if not specs:
+        raise NotApplicableError(f"{impl.name}'s loss is {impl.loss}, not {loss}")
+    for spec in specs:
+        reduction = spec.reduction
+        fn = get_loss(loss, reduction)
+        t = torch.from_numpy(y_hat.copy()).requires_grad_(True)
+        value = torch_loss(fn)(t, torch.from_numpy(y))
+        torch.autograd.backward(value)
+        assert t.grad is not None
+        e_value, _, e_grad = loss_bounds(fn, y_hat, y, None, unit_roundoff(np.float64))
+        if hasattr(impl, "loss_value"):
+            mine = impl.loss_value(y_hat.copy(), y.copy(), spec)
+            results.append(
+                compare_within_bound(f"L/{reduction}", mine, float(value.detach()), BOTH_SIDES * e_value)
+            )
+        grad = impl.loss_gradient(y_hat.copy(), y.copy(), spec)
+        results.append(compare_within_bound(f"∂L/∂ŷ/{reduction}", grad, t.grad.numpy(), BOTH_SIDES * e_grad))
+    return outcome_of(results, impl)
+
+
+_Y_HAT = np.array([[0.3, -1.2, 2.0], [1.0, -1.0, 0.0]])
+_Y_REAL = np.array([[0.3, 0.5, -1.0], [2.0, -1.0, 0.5]])  # ŷ = y in two places: l1's kink
+_Y_PM1 = np.array([[1.0, -1.0, 1.0], [1.0, -1.0, -1.0]])  # y·ŷ = 1 in two places: hinge's margin
+
+
+@case(
+    "C5/l1",
+    "ℓ = |ŷ − y|, ∂ℓ/∂ŷ = sign(ŷ − y), 0 at ŷ = y",
+    "losses.L1, sum and mean",
+    "torch.nn.functional.l1_loss",
+    WITHIN_BOUND,
+    needs=("loss",),
+)
+def l1_loss(impl: Any) -> Outcome:
+    return _loss_case(impl, "l1", _Y_HAT, _Y_REAL)
+
+
+@case(
+    "C5/l2",
+    "ℓ = (ŷ − y)², ∂ℓ/∂ŷ = −2(y − ŷ)",
+    "losses.SquaredError, sum and mean",
+    "torch.nn.functional.mse_loss",
+    WITHIN_BOUND,
+    needs=("loss",),
+)
+def l2_loss(impl: Any) -> Outcome:
+    return _loss_case(impl, "squared_error", _Y_HAT, _Y_REAL)
+
+
+@case(
+    "C5/half_squared_error",
+    "L = ½(y − ŷ)², ∂L/∂ŷ = −(y − ŷ)",
+    "losses.HalfSquaredError, sum and mean",
+    "½ · torch.nn.functional.mse_loss",
+    WITHIN_BOUND,
+    needs=("loss",),
+)
+def half_squared_loss(impl: Any) -> Outcome:
+    return _loss_case(impl, "half_squared_error", _Y_HAT, _Y_REAL)
+
+
+@case(
+    "C5/hinge",
+    "ℓ = max(0, 1 − y·ŷ), ∂ℓ/∂ŷ = −y where y·ŷ ≤ 1 (margin included)",
+    "losses.Hinge, sum and mean, at the margin too",
+    "torch.clamp(1 − y·ŷ, min=0)",
+    WITHIN_BOUND,
+    needs=("loss",),
+)
+def hinge_loss(impl: Any) -> Outcome:
+    return _loss_case(impl, "hinge", _Y_HAT, _Y_PM1)
+
+
+@case(
+    "C5/zero_one",
+    "ℓ = 1[ŷ ≠ y]",
+    "losses.ZeroOne on predicted labels",
+    "torch: (ŷ != y) counted",
+    EXACT,
+)
+def zero_one_loss() -> Outcome:
+    import torch
+
+    y_hat, y = np.sign(_Y_HAT) + (_Y_HAT == 0), _Y_PM1
+    torch_count = float((torch.from_numpy(y_hat) != torch.from_numpy(y)).sum())
+    return exact([get_loss("zero_one", "sum").value(y_hat, y)], [torch_count], "mistakes")
+
+
+# --- C5: every loss handmlp ships, both reductions, both dtypes, ordinary and extreme inputs -----------
+
 REDUCTIONS = ("sum", "mean")
 WITHIN_LOSS_BOUND = (
     "L and every element of ∂L/∂ŷ within the rounding bound oracle.bounds.loss_bounds derives (both sides), "
     "for sum and mean, float64 and float32"
 )
+
 TORCH_FN = {
     "half_squared_error": "½ · torch.nn.functional.mse_loss",
     "squared_error": "torch.nn.functional.mse_loss",
@@ -31,6 +139,7 @@ TORCH_FN = {
     "bce_with_logits": "torch.nn.functional.binary_cross_entropy_with_logits",
     "cross_entropy": "torch.nn.functional.cross_entropy",
 }
+
 EQUATION = {
     "half_squared_error": "ℓ = ½(ŷ − y)², ∂ℓ/∂ŷ = ŷ − y",
     "squared_error": "ℓ = (ŷ − y)², ∂ℓ/∂ŷ = 2(ŷ − y)",
@@ -46,10 +155,6 @@ def scales(dtype: Any) -> tuple[float, float]:
     """A tiny and a huge scale whose squares stay normal and finite in `dtype` (with room for a sum of 12)."""
     info = np.finfo(dtype)
     return float(np.sqrt(info.tiny)) * 4.0, float(np.sqrt(info.max)) / 8.0
-
-
-def _real(shape: tuple[int, int], rng: np.random.Generator) -> Array:
-    return rng.normal(size=shape)
 
 
 def ordinary_inputs(loss: str, dtype: Any) -> tuple[Array, Array]:
@@ -199,3 +304,23 @@ def zero_one_extreme() -> Outcome:
             got.append(1)
         expected.append(1)
     return exact(got, expected, "mistakes (sum, mean) and a refused gradient, per dtype")
+
+
+# --- E1: the zero-one loss -----------------------------------------------------------------------------
+
+
+@case(
+    "E1/zero_one",
+    "printed ℓ = 1[ŷ = y]; corrected ℓ = 1[ŷ ≠ y]",
+    "both forms on predicted labels with some mistakes",
+    "torch: the number of mistakes (ŷ != y)",
+    "printed must differ, corrected must be exact",
+)
+def erratum_zero_one() -> Outcome:
+    import torch
+
+    y_hat, y = np.sign(_Y_HAT) + (_Y_HAT == 0), _Y_PM1
+    mistakes = float((torch.from_numpy(y_hat) != torch.from_numpy(y)).sum())
+    printed = exact([float(np.sum(y_hat == y))], [mistakes], "1[ŷ = y] summed")
+    corrected = exact([get_loss("zero_one", "sum").value(y_hat, y)], [mistakes], "1[ŷ ≠ y] summed")
+    return erratum(printed, corrected, "zero-one loss")

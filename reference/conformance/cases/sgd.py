@@ -1,8 +1,9 @@
-"""Catalog cases for SGD (C8) and every option of torch.optim.SGD: lr, momentum, dampening, weight_decay,
-nesterov, maximize, and the first-buffer rule (torch's first momentum buffer is the gradient itself, not
-dampened). Each option is checked one step from fresh state and one step from given momentum buffers, and
-over a short run of 6 steps with gradients that change every step, in float64 and float32, against
-torch.optim.SGD from the same parameters, buffers and gradients, every parameter and buffer within the bound
+"""Catalog cases for stochastic gradient descent (C8; erratum E2): per-sample SGD in lockstep with torch,
+then every option of torch.optim.SGD: lr, momentum, dampening, weight_decay, nesterov, maximize, and the
+first-buffer rule (torch's first momentum buffer is the gradient itself, not dampened). Each option is
+checked one step from fresh state and one step from given momentum buffers, and over a short run of 6
+steps with gradients that change every step, in float64 and float32, against torch.optim.SGD from the
+same parameters, buffers and gradients, every parameter and buffer within the bound
 reference.twins.optim.sgd_step_bound derives (carried from step to step over the run).
 """
 
@@ -12,12 +13,29 @@ from typing import Any
 
 import numpy as np
 
+from handmlp import MLP, get_loss
 from handmlp.optim import SGD
-from reference.conformance.case import Outcome, case, from_comparisons
+from reference.conformance.case import Outcome, case, erratum, from_comparisons
+from reference.conformance.cases._common import DTYPES, SGD_ORACLE, TRAJECTORY, XS, YS, Array, trajectory
 from reference.oracle.compare import Comparison, compare_within_bound
 
-Array = Any
-DTYPES = (np.float64, np.float32)
+# --- C8: per-sample SGD --------------------------------------------------------------------------------
+
+
+@case(
+    "C8/per_sample_sgd",
+    "for each random sample: forward, loss L_i, backpropagate ∂L/∂θ, update θ ← θ − η·∂L/∂θ",
+    "fit of MLP([3, 5, 1], tanh, identity) with batch size 1, shuffled, 2 epochs, η = 0.05",
+    SGD_ORACLE,
+    TRAJECTORY,
+)
+def per_sample_sgd() -> Outcome:
+    net = MLP([3, 5, 1], ["tanh", "identity"], seed=8)
+    return trajectory(net, "half_squared_error", {"lr": 0.05}, XS, YS, 2, 1)
+
+
+# --- C8: every option of torch.optim.SGD ---------------------------------------------------------------
+
 SHAPES = {"0.weight": (3, 4), "0.bias": (3,), "2.weight": (1, 3)}
 RUN_STEPS = 6
 TORCH_SGD = "torch.optim.SGD with the same hyper-parameters, parameters, buffers and gradients"
@@ -176,3 +194,42 @@ def first_buffer() -> Outcome:
                 results.append(compare_within_bound(label, opt.momentum_buffers[name], direction, 0.0))
         results += run_comparisons({"lr": 0.1, "momentum": 0.9, "dampening": 0.5}, dtype)
     return from_comparisons(results)
+
+
+# --- E2: the sign of the update ------------------------------------------------------------------------
+
+
+@case(
+    "E2/descent_sign",
+    "printed θ ← θ + η·∂L/∂θ; corrected θ ← θ − η·∂L/∂θ",
+    "both updates from the same weights and gradient of a 3-4-1 network",
+    "torch.optim.SGD.step",
+    "printed must leave the bound, corrected must stay within it",
+)
+def erratum_descent_sign() -> Outcome:
+    import torch
+
+    from reference.twins.mlp import to_torch
+    from reference.twins.optim import sgd_step_bound
+
+    net = MLP([3, 4, 1], ["tanh", "identity"], seed=22)
+    _, grads = net.loss_and_gradients(XS, YS, get_loss("half_squared_error"))
+    params = net.state_dict()
+    module = to_torch(net)
+    opt = torch.optim.SGD(module.parameters(), lr=0.1)
+    torch.autograd.backward(
+        torch.nn.functional.mse_loss(module(torch.from_numpy(XS)), torch.from_numpy(YS)) * 0.5
+    )
+    opt.step()
+    expected = {k: v.detach().numpy() for k, v in module.state_dict().items()}
+    bound = sgd_step_bound(params, grads, {}, {"lr": 0.1}).params
+
+    def outcome(sign: float, label: str) -> Outcome:
+        return from_comparisons(
+            [
+                compare_within_bound(f"{label} {k}", params[k] + sign * 0.1 * grads[k], expected[k], bound[k])
+                for k in params
+            ]
+        )
+
+    return erratum(outcome(+1.0, "printed"), outcome(-1.0, "corrected"), "gradient step")

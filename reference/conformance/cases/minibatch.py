@@ -1,7 +1,9 @@
-"""Catalog cases for the batch order of SGD (C13), asserted on their own rather than replayed to torch: the
-number and sizes of the batches of an epoch with and without drop_last, every sample once per epoch, and a
-shuffle reproducible from the seed and different across epochs; each both for the schedule
-(handmlp.batching.batch_schedule) and for the batches a training run (handmlp.train.fit) actually took.
+"""Catalog cases for what SGD minimises and the batches it takes (C13): minibatch and full-batch runs in
+lockstep with torch, the sum against the mean objective, then the batch order asserted on its own rather
+than replayed to torch: the number and sizes of the batches of an epoch with and without drop_last,
+every sample once per epoch, and a shuffle reproducible from the seed and different across epochs; each
+both for the schedule (handmlp.batching.batch_schedule) and for the batches a training run
+(handmlp.train.fit) actually took.
 """
 
 from __future__ import annotations
@@ -10,13 +12,95 @@ from typing import Any
 
 import numpy as np
 
-from handmlp import MLP
-from handmlp.batching import batch_schedule
+from handmlp import MLP, get_loss
+from handmlp.batching import batch_schedule, iterations_per_epoch
 from handmlp.optim import SGD
 from handmlp.train import fit
-from reference.conformance.case import EXACT, Outcome, case, exact
+from reference.conformance.case import EXACT, Outcome, case, exact, from_comparisons
+from reference.conformance.cases._common import SGD_ORACLE, TRAJECTORY, U64, XS, YS, Array, trajectory
+from reference.oracle.compare import compare_within_bound
 
-Array = Any
+# --- C13: minibatch and full-batch runs ----------------------------------------------------------------
+
+
+@case(
+    "C13/minibatch_momentum",
+    "a minibatch uses B < N samples; momentum and Nesterov as torch.optim.SGD",
+    "fit of MLP([3, 6, 1], sigmoid, identity), B = 5 (last batch short), 6 epochs, momentum 0.9, nesterov",
+    SGD_ORACLE,
+    TRAJECTORY,
+)
+def minibatch() -> Outcome:
+    net = MLP([3, 6, 1], ["sigmoid", "identity"], seed=13)
+    hyper = {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 1e-3}
+    return trajectory(net, "squared_error", hyper, XS, YS, 6, 5)
+
+
+@case(
+    "C13/full_batch",
+    "full-batch descent on min_θ Σ_i L(y_i, f(x_i)): the gradient is Σ_i ∂L_i/∂θ",
+    "fit of MLP([3, 4, 1], tanh, identity), full batch, sum objective, 40 steps",
+    SGD_ORACLE,
+    TRAJECTORY,
+)
+def full_batch() -> Outcome:
+    net = MLP([3, 4, 1], ["tanh", "identity"], seed=130)
+    return trajectory(net, "half_squared_error", {"lr": 0.01}, XS, YS, 40, None, objective="sum")
+
+
+@case(
+    "C13/iterations_per_epoch",
+    "an epoch is one pass over the data: ⌈N/B⌉ iterations (⌊N/B⌋ dropping the short batch)",
+    "batching.iterations_per_epoch and the batches batch_schedule yields, N = 10, B = 1, 3, 4, 10",
+    "⌈N/B⌉ and ⌊N/B⌋, and every index once per epoch",
+    EXACT,
+    needs_torch=False,
+)
+def iterations() -> Outcome:
+    got, expected = [], []
+    for b in (1, 3, 4, 10):
+        for drop_last in (False, True):
+            schedule = batch_schedule(10, b, 1, seed=1, drop_last=drop_last)
+            got += [iterations_per_epoch(10, b, drop_last), len(schedule)]
+            expected += [(10 // b) if drop_last else -(-10 // b)] * 2
+        full = np.sort(np.concatenate([idx for _, idx in batch_schedule(10, b, 1, seed=1)]))
+        got.append(int((full == np.arange(10)).all()))
+        expected.append(1)
+    return exact(got, expected, "iterations per epoch, batches yielded, each index once")
+
+
+@case(
+    "C13/sum_vs_mean",
+    "∇ Σ_i L_i = N · ∇ (1/N) Σ_i L_i",
+    "MLP([3, 4, 2]).backward under the sum and under the mean of ½(y − ŷ)² on N = 48 elements",
+    "N times the mean gradient",
+    "within E_sum + N·E_mean + u·N|mean|: each run's own rounding bound (oracle.bounds), and the scaling",
+)
+def sum_vs_mean() -> Outcome:
+    from reference.oracle.bounds import BOTH_SIDES, network_bounds
+
+    net = MLP([3, 4, 2], ["tanh", "identity"], seed=21)
+    y = np.concatenate([YS, -YS], axis=1)
+    sum_loss, mean_loss = get_loss("half_squared_error", "sum"), get_loss("half_squared_error", "mean")
+    _, total = net.loss_and_gradients(XS, y, sum_loss)
+    _, mean = net.loss_and_gradients(XS, y, mean_loss)
+    e_sum = network_bounds(net, XS, y, sum_loss).grads
+    e_mean = network_bounds(net, XS, y, mean_loss).grads
+    n = y.size
+    results = [
+        compare_within_bound(
+            name,
+            total[name],
+            n * mean[name],
+            (e_sum[name] + n * e_mean[name]) / BOTH_SIDES + U64 * n * np.abs(mean[name]),
+        )
+        for name in total
+    ]
+    return from_comparisons(results)
+
+
+# --- C13: the batches of an epoch ----------------------------------------------------------------------
+
 N = 10
 BATCH_SIZES = (1, 3, 4, 10)
 EPOCHS = 3
