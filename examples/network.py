@@ -18,6 +18,17 @@ class Network:
             a = sigmoid(np.dot(w, a) + b)
         return a
 
+    def update_mini_batch(self, mini_batch, eta):
+        """One step of gradient descent on the mini-batch [(x, y), …]: w ← w − (η/m)·Σ ∂C_x/∂w."""
+        nabla_b = [np.zeros(b.shape) for b in self.biases]
+        nabla_w = [np.zeros(w.shape) for w in self.weights]
+        for x, y in mini_batch:
+            delta_nabla_b, delta_nabla_w = self.backprop(x, y)
+            nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
+            nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w)]
+        self.weights = [w - (eta / len(mini_batch)) * nw for w, nw in zip(self.weights, nabla_w)]
+        self.biases = [b - (eta / len(mini_batch)) * nb for b, nb in zip(self.biases, nabla_b)]
+
     def backprop(self, x, y):
         """(nabla_b, nabla_w): the gradient of the cost for the sample (x, y), layer by layer."""
         nabla_b = [np.zeros(b.shape) for b in self.biases]

@@ -8,11 +8,15 @@ are documented aliases of these three (torch's word `forward` and the course's g
 the network calls), kept for code that uses them.
 
 `value` and `gradient` are the formulas themselves, called by the network on its own arrays (whose
-overflow to ±inf must pass as torch's does); calling an activation, `act(z)`, checks z first.
+overflow to ±inf must pass as torch's does); calling an activation, `act(z)`, checks z first. Given
+anything but a float or complex ndarray (a list, a string, an integer array), `value`, `gradient` and
+`parameter_gradients` check it as `act(z)` does; an ndarray of floats goes straight to the formula.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -25,10 +29,28 @@ Array = NDArray[Any]
 __all__ = ["Activation", "LearnableActivation", "check_width", "learnable"]
 
 
+def _array_argument(formula: Callable[..., Any]) -> Callable[..., Any]:
+    """`formula(self, z, …)` with z checked first unless it is already a float or complex ndarray."""
+
+    @functools.wraps(formula)
+    def checked(self: Activation, z: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(z) is not np.ndarray or z.dtype.kind not in "fc":
+            z = np.asarray(z) if isinstance(z, (complex, np.inexact)) else float_array("z", z)
+        return formula(self, z, *args, **kwargs)
+
+    return checked
+
+
 class Activation:
     """An elementwise activation a = g(z) with its derivative g′(z), as the delta rule uses them (C10)."""
 
     name: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for method in ("value", "gradient", "parameter_gradients"):
+            if method in cls.__dict__:
+                setattr(cls, method, _array_argument(cls.__dict__[method]))
 
     def value(self, z: Array) -> Array:
         """a = g(z)."""

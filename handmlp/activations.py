@@ -25,6 +25,7 @@ __all__ = [
     "EXTRA_ACTIVATIONS",
     "GELU",
     "GELU_TANH_COEFFICIENT",
+    "SQRT_2_OVER_PI",
     "TORCH_ACTIVATIONS",
     "Activation",
     "Hardtanh",
@@ -37,6 +38,7 @@ __all__ = [
     "Softplus",
     "Softsign",
     "Tanh",
+    "gelu_tanh_inner",
     "get_activation",
 ]
 
@@ -171,7 +173,7 @@ class SiLU(Activation):
 
 _SQRT1_2 = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)  # √(2/π), in GELU's tanh approximation
 GELU_TANH_COEFFICIENT = 0.044715  # the cubic term of torch's tanh approximation of GELU
 
 
@@ -190,13 +192,13 @@ class GELU(Activation):
 
     def value(self, z: Array) -> Array:
         if self.approximate == "tanh":
-            return 0.5 * z * (1.0 + np.tanh(_gelu_tanh_inner(z)))
+            return 0.5 * z * (1.0 + np.tanh(gelu_tanh_inner(z)))
         return 0.5 * z * (1.0 + erf(z * _SQRT1_2))
 
     def gradient(self, z: Array, a: Array | None = None) -> Array:
         if self.approximate == "tanh":
-            t = np.tanh(_gelu_tanh_inner(z))
-            d_inner = _SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_COEFFICIENT * z * z)
+            t = np.tanh(gelu_tanh_inner(z))
+            d_inner = SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_COEFFICIENT * z * z)
             return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * d_inner
         cdf = 0.5 * (1.0 + erf(z * _SQRT1_2))
         # e^(−z²/2) underflows to 0 beyond |z| ≈ 38.6 (14 in float32): z·φ(z) is below the tiniest float.
@@ -208,9 +210,9 @@ class GELU(Activation):
         return {"approximate": self.approximate}
 
 
-def _gelu_tanh_inner(z: Array) -> Array:
+def gelu_tanh_inner(z: Array) -> Array:
     """√(2/π)(z + 0.044715z³), the argument of tanh in GELU's tanh approximation."""
-    return _SQRT_2_OVER_PI * (z + GELU_TANH_COEFFICIENT * z * z * z)
+    return SQRT_2_OVER_PI * (z + GELU_TANH_COEFFICIENT * z * z * z)
 
 
 class Hardtanh(Activation):

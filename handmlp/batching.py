@@ -35,7 +35,7 @@ def resolve_batch_size(n: int, batch_size: int | None) -> int:
 def iterations_per_epoch(n: int, batch_size: int | None, drop_last: bool = False) -> int:
     """C13: an epoch is ⌈N/B⌉ iterations, or ⌊N/B⌋ when the last partial batch is dropped."""
     b = resolve_batch_size(n, batch_size)
-    return n // b if drop_last else -(-n // b)
+    return n // b if flag("drop_last", drop_last) else -(-n // b)
 
 
 def epoch_batches(
@@ -43,6 +43,8 @@ def epoch_batches(
 ) -> list[IndexArray]:
     """One epoch's index arrays: a permutation of range(n) drawn from `rng` (in order when None), cut in B."""
     b = resolve_batch_size(n, batch_size)
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng: expected a numpy.random.Generator or None, got {type(rng).__name__}")
     order = np.arange(n, dtype=np.intp) if rng is None else rng.permutation(n).astype(np.intp)
     count = iterations_per_epoch(n, b, drop_last)
     return [order[k * b : (k + 1) * b] for k in range(count)]

@@ -1,5 +1,6 @@
-"""Datasets to train on: the in-browser playground's two-dimensional sets (C17 in docs/equations.md), generated from a seed,
-scikit-learn's 8×8 digits (an optional extra), and the tools to split and standardise them.
+"""Datasets to train on: the in-browser playground's two-dimensional sets (C17 in docs/equations.md),
+generated from a seed, scikit-learn's 8×8 digits (an optional extra), and the tools to split and
+standardise them.
 
 Each playground function returns (X, y): X of shape (n, 2), y of shape (n,) with labels +1 and −1 (the two
 colours); `fit` takes such a y as it comes for a network with one output. `digits()` returns the 1,797
@@ -9,22 +10,29 @@ images of 8×8 pixels as X of shape (1797, 64) and the labels 0–9; MNIST's IDX
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from handmlp import validation
+from handmlp.idx import load_mnist
+from handmlp.losses import LOSSES
 from handmlp.validation import check_finite, integer, non_negative, real
 
 Array = NDArray[Any]
 
 __all__ = [
     "DATASETS",
+    "DATA_NAMES",
+    "Dataset",
     "Standardizer",
     "circle",
+    "class_targets",
     "digits",
     "gaussian",
+    "load_dataset",
     "spiral",
     "train_test_split",
     "xor",
@@ -130,7 +138,7 @@ class Standardizer:
     @classmethod
     def fit(cls, X: Any) -> Standardizer:
         """The mean and standard deviation of each column of the training inputs X (n, features)."""
-        x = np.asarray(X, dtype=np.float64)
+        x = _float64("X", X)
         if x.ndim != 2 or len(x) == 0:
             raise ValueError(f"X: expected a non-empty (n, features) array, got shape {x.shape}")
         check_finite("X", x)
@@ -139,7 +147,107 @@ class Standardizer:
 
     def transform(self, X: Any, dtype: Any = np.float64) -> Array:
         """(X − mean)/std, in `dtype`."""
-        x = np.asarray(X, dtype=np.float64)
+        x = _float64("X", X)
         if x.ndim != 2 or x.shape[1] != len(self.mean):
             raise ValueError(f"X: expected shape (n, {len(self.mean)}), got {x.shape}")
+        check_finite("X", x)
         return ((x - self.mean) / self.std).astype(validation.float_dtype(dtype))
+
+
+# --- a data set by name, split and standardised, as the command line trains on it ------------------------
+
+DATA_NAMES = ("spiral", "circle", "xor", "gaussian", "digits", "mnist", "fashion-mnist")
+
+
+@dataclass
+class Dataset:
+    """A data set ready to train on: standardised inputs, class labels 0..classes−1, the split's settings."""
+
+    name: str
+    x_train: Array
+    x_test: Array
+    y_train: Array
+    y_test: Array
+    classes: int
+    standardizer: Standardizer
+    settings: dict[str, Any]
+
+    def extras(self) -> dict[str, Array]:
+        """What a saved model keeps to be evaluated the same way: the standardisation and the split."""
+        saved = {"input.mean": self.standardizer.mean, "input.std": self.standardizer.std}
+        return saved | {key: np.array(value) for key, value in self.settings.items() if value is not None}
+
+
+def load_dataset(
+    name: str,
+    folder: str | None = None,
+    samples: int | None = None,
+    noise: float | None = None,
+    test_fraction: float | None = None,
+    seed: int = 0,
+    dtype: Any = np.float64,
+    standardizer: Standardizer | None = None,
+) -> Dataset:
+    """`name` (one of DATA_NAMES) split into training and test data (MNIST: its own 10,000 test images; the
+    others: a seeded `test_fraction`, default ¼) and standardised with the training split's statistics (or
+    the `standardizer` given). Playground labels ±1 become classes 0 and 1."""
+    name = validation.choice("data", name, DATA_NAMES)
+    fraction = 0.25 if test_fraction is None else test_fraction
+    settings: dict[str, Any] = {"data": name, "seed": seed, "test_fraction": fraction}
+    if name in ("mnist", "fashion-mnist"):
+        if folder is None:
+            raise ValueError(f"data_dir: {name} is read from a folder with its four IDX files; name it")
+        x_train, y_train = load_mnist(folder, "train")
+        x_test, y_test = load_mnist(folder, "test")
+        settings["test_fraction"] = None
+    else:
+        if name == "digits":
+            x, y = digits()
+        else:
+            n, spread = 400 if samples is None else samples, 0.0 if noise is None else noise
+            x, labels = DATASETS[name](n=n, noise=spread, seed=seed)
+            y = (labels > 0).astype(np.int64)
+            settings.update(samples=n, noise=spread)
+        x_train, x_test, y_train, y_test = train_test_split(x, y, fraction, seed)
+    scaler = Standardizer.fit(x_train) if standardizer is None else standardizer
+    classes = int(max(y_train.max(), y_test.max())) + 1
+    return Dataset(
+        name,
+        scaler.transform(x_train, dtype),
+        scaler.transform(x_test, dtype),
+        y_train,
+        y_test,
+        classes,
+        scaler,
+        settings,
+    )
+
+
+def class_targets(loss: str, labels: Array, classes: int, dtype: Any = np.float64) -> Array:
+    """What `loss` trains on for class labels: the labels for cross_entropy, ±1 one-hot rows for hinge,
+    one-hot rows (1 for the class, 0 elsewhere) for the others."""
+    validation.choice("loss", loss, tuple(LOSSES))
+    count = validation.integer("classes", classes, minimum=1)
+    target_dtype = validation.float_dtype(dtype)
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise TypeError(
+            f"labels: expected a 1-D array of integer class labels, got {labels.dtype} {labels.shape}"
+        )
+    if labels.size and (labels.min() < 0 or labels.max() >= count):
+        bad = labels[(labels < 0) | (labels >= count)][0]
+        raise ValueError(f"labels: expected class labels in 0..{count - 1}, got {bad}")
+    if loss == "cross_entropy":
+        return labels
+    one_hot = (labels[:, None] == np.arange(count)).astype(target_dtype)
+    return 2.0 * one_hot - 1.0 if loss == "hinge" else one_hot
+
+
+def _float64(name: str, values: Any) -> Array:
+    """`values` (integers such as pixel bytes included) as a float64 array; strings and the like refused."""
+    array = np.asarray(values)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name}: expected an array of real numbers, got {type(values).__name__} of {array.dtype}"
+        )
+    return array.astype(np.float64)

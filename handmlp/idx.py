@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from handmlp import validation
 from handmlp.validation import choice
 
 __all__ = ["IDX_TYPES", "MNIST_FILES", "IDXError", "load_mnist", "read_idx", "write_idx"]
@@ -55,7 +56,7 @@ def _raw_bytes(path: Path) -> bytes:
 
 def read_idx(path: str | os.PathLike[str]) -> NDArray[Any]:
     """The array in one IDX file (raw or gzip), in native byte order; IDXError if it is malformed."""
-    path = Path(path)
+    path = Path(validation.path("path", path))
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such IDX file")
     data = _raw_bytes(path)
@@ -82,13 +83,17 @@ def read_idx(path: str | os.PathLike[str]) -> NDArray[Any]:
 
 def write_idx(path: str | os.PathLike[str], array: NDArray[Any], *, compress: bool = False) -> None:
     """Write `array` as an IDX file (gzip-compressed when `compress`): for tests and small data sets."""
+    target = Path(validation.path("path", path))
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"array: expected an ndarray, got {type(array).__name__}")
+    compress = validation.flag("compress", compress)
     codes = {dtype.newbyteorder("="): code for code, dtype in IDX_TYPES.items()}
     native = np.dtype(array.dtype).newbyteorder("=")
     if native not in codes:
         raise TypeError(f"array: IDX holds {sorted(str(d) for d in codes)}, got dtype {array.dtype}")
     header = bytes([0, 0, codes[native], array.ndim]) + np.asarray(array.shape, dtype=">u4").tobytes()
     data = header + np.ascontiguousarray(array, dtype=native.newbyteorder(">")).tobytes()
-    Path(path).write_bytes(gzip.compress(data) if compress else data)
+    target.write_bytes(gzip.compress(data) if compress else data)
 
 
 def _find(folder: Path, name: str) -> Path:
@@ -106,7 +111,7 @@ def load_mnist(folder: str | os.PathLike[str], split: str = "train") -> tuple[ND
     """(X, y) of MNIST or Fashion-MNIST from the IDX files in `folder`: X of shape (n, rows·cols) as
     float64 in [0, 1], y the class labels 0–9 as int64. `split` is "train" (60,000) or "test" (10,000)."""
     split = choice("split", split, tuple(MNIST_FILES))
-    folder = Path(folder)
+    folder = Path(validation.path("folder", folder))
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: no such folder (expected the four MNIST IDX files in it)")
     image_path, label_path = (_find(folder, name) for name in MNIST_FILES[split])

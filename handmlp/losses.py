@@ -66,8 +66,20 @@ class Loss:
     def gradient(self, y_hat: Any, y: Any) -> Array:
         """∂L/∂ŷ, the reduction's 1/n included."""
         y_hat, y = self._checked(y_hat, y)
+        return self._reduced_gradient(y_hat, y)
+
+    def value_and_gradient(self, y_hat: Any, y: Any) -> tuple[float, Array]:
+        """L(ŷ, y) and ∂L/∂ŷ with the arguments checked once, as a training step needs both."""
+        y_hat, y = self._checked(y_hat, y)
+        return float(self._reduce(self.elementwise(y_hat, y))), self._reduced_gradient(y_hat, y)
+
+    def _reduced_gradient(self, y_hat: Array, y: Array) -> Array:
         grad = self.elementwise_gradient(y_hat, y)
-        return grad / self._count(y_hat) if self.reduction == "mean" else grad
+        if self.reduction == "sum":
+            return grad
+        if grad.flags.owndata and grad.flags.writeable and grad is not y_hat and grad is not y:
+            return np.divide(grad, self._count(y_hat), out=grad)  # a fresh array: the 1/n goes in place
+        return grad / self._count(y_hat)
 
     def __call__(self, y_hat: Any, y: Any) -> float:
         """`value`: L(ŷ, y), reduced."""
@@ -160,6 +172,7 @@ class Hinge(Loss):
         _check_labels_pm1(y)
 
 
+BCE_LOG_FLOOR = -100.0  # torch clamps each log of binary_cross_entropy at −100
 _BCE_EPSILON = float(np.float32(1e-12))  # torch's EPSILON is the float 1e-12, i.e. 9.99999996e-13
 
 
@@ -171,8 +184,8 @@ class BinaryCrossEntropy(Loss):
     def elementwise(self, y_hat: Array, y: Array) -> Array:
         # log 0 = −inf is clamped at −100 as torch does: the divide-by-zero is the documented case.
         with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(y_hat), -100.0)
-            log_q = np.maximum(np.log(1.0 - y_hat), -100.0)
+            log_p = np.maximum(np.log(y_hat), BCE_LOG_FLOOR)
+            log_q = np.maximum(np.log(1.0 - y_hat), BCE_LOG_FLOOR)
         return -(y * log_p + (1.0 - y) * log_q)
 
     def elementwise_gradient(self, y_hat: Array, y: Array) -> Array:
@@ -254,7 +267,14 @@ class ZeroOne(Loss):
         return (y_hat != y).astype(y_hat.dtype)
 
     def gradient(self, y_hat: Any, y: Any) -> Array:
-        raise NotDifferentiableError(
+        raise self._not_differentiable()
+
+    def value_and_gradient(self, y_hat: Any, y: Any) -> tuple[float, Array]:
+        raise self._not_differentiable()
+
+    @staticmethod
+    def _not_differentiable() -> NotDifferentiableError:
+        return NotDifferentiableError(
             "zero_one: the zero-one loss is piecewise constant, so its gradient is 0 almost everywhere and "
             "undefined at the jumps; train with hinge, l1 or a cross-entropy and report zero_one as a metric"
         )

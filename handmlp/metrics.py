@@ -37,10 +37,22 @@ def target_labels(y: Array) -> Array:
 
 def accuracy(y_true: Any, y_pred: Any) -> float:
     """The fraction of samples with y_pred == y_true: two label arrays of the same length n ≥ 1."""
-    true, pred = np.asarray(y_true), np.asarray(y_pred)
+    true, pred = _labels("y_true", y_true), _labels("y_pred", y_pred)
     if true.ndim != 1 or pred.shape != true.shape or len(true) == 0:
         raise ValueError(
             f"y_pred: expected labels of the shape of y_true (n,) with n ≥ 1, got {pred.shape} and "
             f"{true.shape}; turn outputs into labels with MLP.predict"
         )
     return float(np.mean(true == pred))
+
+
+def _labels(name: str, values: Any) -> Array:
+    """Class labels as an array of numbers (integers, or ±1 and 0/1 as floats), every one finite."""
+    labels = np.asarray(values)
+    if labels.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{name}: expected class labels (numbers), got {type(values).__name__} of {labels.dtype}"
+        )
+    if labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):
+        raise ValueError(f"{name}: expected finite labels, got {labels[~np.isfinite(labels)][0]}")
+    return labels

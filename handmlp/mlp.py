@@ -137,10 +137,8 @@ class MLP:
 
     def forward(self, x: Any) -> Array:
         """ŷ for a batch x of shape (batch, n_in), keeping each layer's input and z for backward (C10)."""
-        a = float_array("x", x, dtype=self.dtype)
-        check_shape("x", a, (None, self.sizes[0]))
         cache: list[tuple[Array, Array, Array]] = []
-        output = self._layers(a, cache)
+        output = self._layers(self._checked_input(x), cache)
         self._cache = cache
         self.grad_input = None
         return output
@@ -158,9 +156,13 @@ class MLP:
     def output(self, x: Any) -> Array:
         """ŷ for a batch x of shape (batch, n_in), leaving the training state (forward cache, grad_input)
         as it was: for evaluation between training steps."""
+        return self._layers(self._checked_input(x), None)
+
+    def _checked_input(self, x: Any) -> Array:
+        """x as a finite (batch, n_in) array of the network's dtype."""
         a = float_array("x", x, dtype=self.dtype)
         check_shape("x", a, (None, self.sizes[0]))
-        return self._layers(a, None)
+        return a
 
     def predict(self, x: Any) -> Array:
         """Class labels for a batch (see `handmlp.metrics`): argmax_c ŷ_c with several outputs; with one,
@@ -202,7 +204,7 @@ class MLP:
             if b_key is not None:
                 grads[b_key] = grad_b
         self.grad_input = grad_a if input_grad else None
-        return {name: grads[name] for name in self._names()}
+        return {name: grads[name] for name in self._names()}  # state_dict order
 
     def _names(self) -> list[str]:
         """The state_dict names in order (weights, biases, activation parameters by layer)."""
@@ -245,10 +247,20 @@ class MLP:
 
     def loss_and_gradients(self, x: Any, y: Any, loss: str | Loss) -> tuple[float, dict[str, Array]]:
         """One forward and backward pass: L(f(x), y) and ∂L/∂θ for every parameter (C8)."""
-        loss_fn = get_loss(loss)
-        y_hat = self.forward(x)
-        value = loss_fn.value(y_hat, y)
-        return value, self.backward(loss_fn.gradient(y_hat, y))
+        _, value, grad_output = self.forward_loss(x, y, get_loss(loss))
+        return value, self.backward(grad_output)
+
+    def forward_loss(self, x: Any, y: Any, loss: Loss) -> tuple[Array, float, Array]:
+        """ŷ = forward(x), L(ŷ, y) and ∂L/∂ŷ, with x and y each checked once; the forward cache is kept
+        only when the loss has accepted y and its value is finite (ValueError otherwise), so a refused call
+        leaves the network as it was. What a training step runs before `backward`."""
+        cache: list[tuple[Array, Array, Array]] = []
+        y_hat = self._layers(self._checked_input(x), cache)
+        value, grad_output = loss.value_and_gradient(y_hat, y)
+        if not np.isfinite(value):
+            raise ValueError(f"loss: expected a finite value, got {value}")
+        self._cache, self.grad_input = cache, None
+        return y_hat, value, grad_output
 
     def save(self, path: Any) -> None:
         """Write the architecture and the weights to one .npz file (see `handmlp.serialize.save`)."""

@@ -218,16 +218,25 @@ class SGD:
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Restore hyper-parameters and momentum buffers (copied), checking all of it before changing any."""
-        if not isinstance(state, Mapping) or set(state) != {"hyperparameters", "momentum_buffer"}:
+        if not isinstance(state, Mapping):
+            raise TypeError(
+                "state_dict: expected a mapping with keys 'hyperparameters' and 'momentum_buffer', got "
+                f"{type(state).__name__}"
+            )
+        if set(state) != {"hyperparameters", "momentum_buffer"}:
             raise ValueError(
                 "state_dict: expected a mapping with keys 'hyperparameters' and 'momentum_buffer', got "
-                f"{sorted(state) if isinstance(state, Mapping) else type(state).__name__}"
+                f"{sorted(state, key=str)}"
             )
         hyper_in = state["hyperparameters"]
-        if not isinstance(hyper_in, Mapping) or set(hyper_in) != set(HYPERPARAMETERS):
+        if not isinstance(hyper_in, Mapping):
+            raise TypeError(
+                f"state_dict['hyperparameters']: expected a mapping, got {type(hyper_in).__name__}"
+            )
+        if set(hyper_in) != set(HYPERPARAMETERS):
             raise ValueError(
                 f"state_dict['hyperparameters']: expected the keys {sorted(HYPERPARAMETERS)}, got "
-                f"{sorted(hyper_in) if isinstance(hyper_in, Mapping) else type(hyper_in).__name__}"
+                f"{sorted(hyper_in, key=str)}"
             )
         hyper = checked_hyperparameters(*(hyper_in[name] for name in HYPERPARAMETERS))
         buffers = self._checked_buffers(state["momentum_buffer"])

@@ -40,7 +40,10 @@ __all__ = [
 
 def sign(a: Any) -> Array:
     """C1: sign(a) = +1 for a ≥ 0 (sign(0) = +1 by the course's convention), −1 for a < 0."""
-    return np.where(np.asarray(a) >= 0, 1.0, -1.0)
+    values = np.asarray(a)
+    if values.dtype.kind not in "iuf":
+        raise TypeError(f"a: expected real numbers, got {type(a).__name__} of {values.dtype}")
+    return np.where(values >= 0, 1.0, -1.0)
 
 
 def perceptron_update(w: Array, x: Array, y: float) -> tuple[Array, bool]:
@@ -53,6 +56,7 @@ def perceptron_update(w: Array, x: Array, y: float) -> tuple[Array, bool]:
 
 def with_bias_input(X: Array, value: float = 1.0) -> Array:
     """C3: a bias is an extra input fixed at 1 (C11's threshold: −1) whose weight is the bias."""
+    X = float_array("X", X) if not isinstance(X, np.ndarray) else X
     return np.concatenate([X, np.full((X.shape[0], 1), value, dtype=X.dtype)], axis=1)
 
 
@@ -109,7 +113,7 @@ def perceptron_predict(X: Any, weights: Any, bias: float = 0.0) -> Array:
     """C1: ŷ = sign(⟨w, x⟩ + b) for every row of X at once (sign(0) = +1)."""
     x_all = _inputs("X", X)
     w = _start("weights", weights, x_all)
-    return sign(x_all @ w + bias)
+    return sign(x_all @ w + real("bias", bias))
 
 
 # --- C2, C6, C7: the delta (LMS) rule ----------------------------------------------------------------------
@@ -210,7 +214,11 @@ def _real_targets(y: Any, n: int, dtype: Any) -> Array:
 
 
 def _start(name: str, w: Any, inputs: Array) -> Array:
-    array = np.array(w, dtype=inputs.dtype)
+    """Weights as a copy in the inputs' dtype (the caller's array is never changed), finite, one per input."""
+    try:
+        array = np.array(w, dtype=inputs.dtype)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name}: expected an array of real numbers, got {type(w).__name__}") from exc
     check_shape(name, array, (inputs.shape[1],))
     check_finite(name, array)
     return array

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from handmlp import validation
 from handmlp.activations import get_activation
 from handmlp.mlp import MLP
 
@@ -58,7 +59,9 @@ def save(net: MLP, path: str | os.PathLike[str], extras: Mapping[str, Any] | Non
     """Write `net` (and `extras`, arrays by name) to `path` atomically: a temporary file, then a rename."""
     if not isinstance(net, MLP):
         raise TypeError(f"net: expected an MLP, got {type(net).__name__}")
-    target = Path(path)
+    target = Path(validation.path("path", path))
+    if extras is not None and not isinstance(extras, Mapping):
+        raise TypeError(f"extras: expected a mapping of name to array or None, got {type(extras).__name__}")
     arrays: dict[str, Array] = {ARCHITECTURE_KEY: np.array(json.dumps(architecture(net)))}
     for name, value in (extras or {}).items():
         array = np.asarray(value)
@@ -82,7 +85,10 @@ def _read(path: Path) -> dict[str, Array]:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such model file")
     try:
-        with np.load(path, allow_pickle=False) as data:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):  # a lone .npy array
+            raise ValueError(f"one {type(loaded).__name__}, not an archive of named arrays")
+        with loaded as data:
             return {name: data[name] for name in data.files}
     except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as exc:
         raise ModelFileError(f"{path}: not a readable .npz model file ({type(exc).__name__}: {exc})") from exc
@@ -118,7 +124,7 @@ def _network(path: Path, arch: Mapping[str, Any]) -> MLP:
 
 def load(path: str | os.PathLike[str]) -> MLP:
     """The network saved in `path`, its parameters bit for bit as saved; ModelFileError if anything is off."""
-    path = Path(path)
+    path = Path(validation.path("path", path))
     arrays = _read(path)
     net = _network(path, _architecture(path, arrays))
     params = net.parameters()
@@ -143,7 +149,7 @@ def load(path: str | os.PathLike[str]) -> MLP:
 
 def load_extras(path: str | os.PathLike[str]) -> dict[str, Array]:
     """The `extras` saved with the network in `path`, by name."""
-    path = Path(path)
+    path = Path(validation.path("path", path))
     arrays = _read(path)
     _architecture(path, arrays)
     return {k[len(EXTRA_PREFIX) :]: v for k, v in arrays.items() if k.startswith(EXTRA_PREFIX)}

@@ -73,20 +73,28 @@ def erf(x: NDArray[np.floating]) -> NDArray[np.floating]:
 def logistic(x: Array) -> Array:
     """σ(x) = 1/(1 + e^(−x)) (C3), within 3 ulps in x's dtype, with no overflow in either tail.
 
-    For x ≥ 0 it is 1/(1 + e^(−x)); for x < 0 the same value e^x/(1 + e^x), so e is never above 1 and
-    σ(0) = 0.5 exactly. Both forms are analytic, so a complex step (branch taken on the real part) applies.
+    Computed as written, in one array: e^(−x), then 1 + e^(−x), then its reciprocal, in place (a training
+    step calls this on every sigmoid layer). σ(0) = 1/2 exactly. Where e^(−x) overflows (x below −709 in
+    float64, −88 in float32) this gives 0, yet σ(x) ≈ e^x may still be a subnormal number: those elements
+    are recomputed as e^x/(1 + e^x). A complex x (a complex step) takes −x or x by the sign of the real
+    part, so the exponential never exceeds 1 in modulus; both forms are analytic.
     """
     x = np.asarray(x)
-    # e^(−|x|) underflows to 0 beyond |x| ≈ 745 (104 in float32): σ is then 1 or below the tiniest float.
-    with np.errstate(under="ignore"):
-        if np.iscomplexobj(x):  # |x| is not analytic: take −x or x by the sign of the real part
+    # Overflow of e^(−x) is the deep negative tail handled below; underflow gives σ = 1 or a subnormal σ.
+    with np.errstate(over="ignore", under="ignore"):
+        if np.iscomplexobj(x):
             upper = x.real >= 0
             e = np.exp(np.where(upper, -x, x))
-        else:
-            upper = x >= 0
-            e = np.exp(-np.abs(x))
-    one = np.ones((), dtype=e.dtype)
-    return np.where(upper, one, e) / (one + e)
+            return np.where(upper, 1, e) / (1 + e)
+        sigma = np.empty_like(x, dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+        np.exp(np.negative(x, out=sigma), out=sigma)
+        np.add(sigma, 1, out=sigma)
+        np.divide(1, sigma, out=sigma)
+        if not sigma.all():  # 0 only where 1 + e^(−x) overflowed
+            tail = sigma == 0
+            e = np.exp(x[tail])
+            sigma[tail] = e / (1 + e)
+    return sigma if sigma.ndim else sigma[()]
 
 
 # --- the soft exponential's helpers (C14): Taylor series where the closed forms cancel -----------------

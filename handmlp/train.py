@@ -9,6 +9,7 @@ samples for cross_entropy), torch's default reduction; the two gradients differ 
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from collections.abc import Callable
@@ -95,24 +96,23 @@ def objective_loss(loss: str | Loss, objective: str) -> Loss:
     return get_loss(loss, reduction=objective)
 
 
-def train_step(net: MLP, loss: Loss, optimizer: SGD, x: Any, y: Any) -> float:
+def train_step(net: MLP, loss: str | Loss, optimizer: SGD, x: Any, y: Any) -> float:
     """C8 on one batch: forward, loss (a side computation), backpropagate, update; returns the batch loss.
 
     Every input is checked (x and y by the forward pass and the loss, the gradients by the optimiser)
     before anything moves. The gradients go into `net.gradient_buffers()` and the update is in place, so a
     steady-state step allocates nothing per parameter. A non-finite loss refuses the step (ValueError).
     """
-    return _update(net, loss, optimizer, x, y)[0]
+    _check_net(net)
+    _check_optimizer_type(optimizer)
+    return _update(net, get_loss(loss), optimizer, x, y)[0]
 
 
 def _update(net: MLP, loss: Loss, optimizer: SGD, x: Any, y: Any) -> tuple[float, Array]:
     """`train_step`, returning the batch's outputs ŷ too."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked below, not warned
-        y_hat = net.forward(x)
-        value = loss.value(y_hat, y)
-        if not np.isfinite(value):
-            raise ValueError(f"loss: expected a finite value, got {value}")
-        grads = net.backward(loss.gradient(y_hat, y), input_grad=False, out=net.gradient_buffers())
+        y_hat, value, grad_output = net.forward_loss(x, y, loss)
+        grads = net.backward(grad_output, input_grad=False, out=net.gradient_buffers())
         optimizer.step(grads)
     return value, y_hat
 
@@ -135,6 +135,7 @@ def fit(
     validation_data: tuple[Any, Any] | None = None,
     accuracy: bool = False,
     progress: bool | TextIO = False,
+    epoch_callback: Callable[[int, History], object] | None = None,
 ) -> History:
     """Train `net` in place by `optimizer` on (X, Y) for `epochs` passes of ⌈N/B⌉ (or ⌊N/B⌋) steps (C13).
 
@@ -142,59 +143,126 @@ def fit(
     per epoch from `seed` (see `handmlp.batching.batch_schedule`). Y may be 1-D for a network with one
     output (the playground's ±1 labels as they come). validation_data=(X_val, Y_val) is evaluated after each
     epoch; accuracy=True also counts correct labels (see `handmlp.metrics`); progress=True draws a bar per
-    epoch on stderr (or on the stream given). Every argument is checked before the first step, so bad input
+    epoch on stderr (or on the stream given); epoch_callback(epoch, history) runs after each epoch's metrics
+    (to save a checkpoint, say). Every argument is checked before the first step, so bad input
     raises and leaves weights, gradients, caches and optimiser state unchanged.
     """
+    run = _checked_run(
+        net, loss, optimizer, X, Y, epochs, batch_size, shuffle, seed, drop_last, objective, validation_data
+    )
+    run.callback = function("callback", callback, optional=True)
+    run.epoch_callback = function("epoch_callback", epoch_callback, optional=True)
+    run.record_parameters = flag("record_parameters", record_parameters)
+    run.labels = target_labels(run.y) if flag("accuracy", accuracy) else None
+    run.bar = _progress_bar(progress, epochs, len(run.schedule) // max(1, epochs) if run.schedule else 0)
+    history = History()
+    if run.record_parameters:
+        history.parameters.append(net.state_dict())
+    for epoch, steps in itertools.groupby(run.schedule, key=lambda step: step[0]):
+        _train_epoch(run, epoch, [indices for _, indices in steps], history)
+    return history
+
+
+@dataclass
+class _Run:
+    """fit's arguments, checked: the data in the network's dtype, the batch schedule, the hooks."""
+
+    net: MLP
+    loss: Loss
+    optimizer: SGD
+    x: Array
+    y: Array
+    schedule: list[tuple[int, IndexArray]]
+    mean: bool
+    validation: tuple[Array, Array] | None
+    callback: Callable[..., object] | None = None
+    epoch_callback: Callable[..., object] | None = None
+    record_parameters: bool = False
+    labels: Array | None = None  # the targets' class labels, when accuracy is counted
+    bar: ProgressBar | None = None
+
+
+def _checked_run(
+    net: Any,
+    loss: str | Loss,
+    optimizer: Any,
+    X: Any,
+    Y: Any,
+    epochs: int,
+    batch_size: int | None,
+    shuffle: bool,
+    seed: int | None,
+    drop_last: bool,
+    objective: str,
+    validation_data: Any,
+) -> _Run:
+    """The network, loss, optimiser, data and schedule of a `fit`, every one checked; nothing is run."""
+    _check_net(net)
     loss_fn = objective_loss(loss, objective)
     x_all, y_all = _checked_data(net, loss_fn, X, Y, "X", "Y")
     _check_optimizer(net, optimizer)
     seed = None if seed is None else validation.seed("seed", seed)
+    size = resolve_batch_size(len(x_all), batch_size)
     schedule = batch_schedule(
-        len(x_all),
-        resolve_batch_size(len(x_all), batch_size),
-        epochs,
-        seed,
-        flag("shuffle", shuffle),
-        flag("drop_last", drop_last),
+        len(x_all), size, epochs, seed, flag("shuffle", shuffle), flag("drop_last", drop_last)
     )
-    function("callback", callback, optional=True)
-    flag("record_parameters", record_parameters)
     validation_set = _checked_validation(net, loss_fn, validation_data)
-    count_correct = flag("accuracy", accuracy)
-    bar = _progress_bar(progress, epochs, len(schedule) // max(1, epochs) if schedule else 0)
-    history = History()
-    if record_parameters:
-        history.parameters.append(net.state_dict())
-    sigmoid_out = net.activations[-1].name == "sigmoid"
-    labels = target_labels(y_all) if count_correct else None
-    epoch_start, total, seen, correct, done = time.perf_counter(), 0.0, 0, 0, 0
-    for step, (epoch, indices) in enumerate(schedule):
-        value, y_hat = _step(net, loss_fn, optimizer, x_all[indices], y_all[indices], step, epoch)
+    return _Run(net, loss_fn, optimizer, x_all, y_all, schedule, objective == "mean", validation_set)
+
+
+def _train_epoch(run: _Run, epoch: int, batches: list[IndexArray], history: History) -> None:
+    """One pass over `batches`: a step each, recorded in `history`, then the epoch's metrics (C13)."""
+    tally = _Tally(run.mean, run.labels, run.net)
+    for i, indices in enumerate(batches):
+        step = history.steps
+        value, y_hat = _step(run.net, run.loss, run.optimizer, run.x[indices], run.y[indices], step, epoch)
         history.step_losses.append(value)
         history.batches.append(indices)
-        total += value * (len(indices) if objective == "mean" else 1)
-        seen, done = seen + len(indices), done + 1
-        if labels is not None:
-            correct += int(np.count_nonzero(output_labels(y_hat, sigmoid_out) == labels[indices]))
-        if record_parameters:
-            history.parameters.append(net.state_dict())
-        if callback is not None:
-            callback(StepRecord(step, epoch, indices, value))
-        if step + 1 == len(schedule) or schedule[step + 1][0] != epoch:  # the epoch's last step
-            history.epoch_losses.append(total / seen if objective == "mean" else total)
-            if labels is not None:
-                history.epoch_accuracies.append(correct / seen)
-            _validate(net, loss_fn, validation_set, count_correct, sigmoid_out, history)
-            history.epoch_seconds.append(time.perf_counter() - epoch_start)
-            if bar is not None:
-                bar.finish(epoch, history.epoch_metrics(epoch), history.epoch_seconds[-1])
-            epoch_start, total, seen, correct, done = time.perf_counter(), 0.0, 0, 0, 0
-        elif bar is not None:
-            running = {"loss": total / seen if objective == "mean" else total}
-            if labels is not None:
-                running["accuracy"] = correct / seen
-            bar.update(epoch, done, running)
-    return history
+        tally.add(value, y_hat, indices)
+        if run.record_parameters:
+            history.parameters.append(run.net.state_dict())
+        if run.callback is not None:
+            run.callback(StepRecord(step, epoch, indices, value))
+        if run.bar is not None and i + 1 < len(batches):
+            run.bar.update(epoch, tally.steps, tally.metrics())
+    tally.close(history)
+    _validate(run.net, run.loss, run.validation, run.labels is not None, history)
+    history.epoch_seconds.append(time.perf_counter() - tally.start)
+    if run.bar is not None:
+        run.bar.finish(epoch, history.epoch_metrics(epoch), history.epoch_seconds[-1])
+    if run.epoch_callback is not None:
+        run.epoch_callback(epoch, history)
+
+
+class _Tally:
+    """The epoch under way: its objective so far (C13) and, with labels, how many samples were right."""
+
+    def __init__(self, mean: bool, labels: Array | None, net: MLP) -> None:
+        self.mean, self.labels = mean, labels
+        self.sigmoid_out = net.activations[-1].name == "sigmoid"
+        self.start, self.total, self.seen, self.correct, self.steps = time.perf_counter(), 0.0, 0, 0, 0
+
+    def add(self, value: float, y_hat: Array, indices: IndexArray) -> None:
+        """One step's batch loss (a mean over its samples, or a sum) and its outputs."""
+        self.total += value * (len(indices) if self.mean else 1)
+        self.seen, self.steps = self.seen + len(indices), self.steps + 1
+        if self.labels is not None:
+            predicted = output_labels(y_hat, self.sigmoid_out)
+            self.correct += int(np.count_nonzero(predicted == self.labels[indices]))
+
+    def metrics(self) -> dict[str, float]:
+        """The loss so far: the objective's total ("sum"), or that total over the samples seen ("mean")."""
+        metrics = {"loss": self.total / self.seen if self.mean else self.total}
+        if self.labels is not None:
+            metrics["accuracy"] = self.correct / self.seen
+        return metrics
+
+    def close(self, history: History) -> None:
+        """The epoch's loss (and accuracy) into the history."""
+        metrics = self.metrics()
+        history.epoch_losses.append(metrics["loss"])
+        if "accuracy" in metrics:
+            history.epoch_accuracies.append(metrics["accuracy"])
 
 
 def _step(
@@ -212,12 +280,7 @@ def _step(
 
 
 def _validate(
-    net: MLP,
-    loss_fn: Loss,
-    data: tuple[Array, Array] | None,
-    count_correct: bool,
-    sigmoid_out: bool,
-    history: History,
+    net: MLP, loss_fn: Loss, data: tuple[Array, Array] | None, count_correct: bool, history: History
 ) -> None:
     """The loss (and accuracy) on the validation data at the current weights, the training state untouched."""
     if data is None:
@@ -228,7 +291,9 @@ def _validate(
         history.val_losses.append(loss_fn.value(y_hat, y_val) if np.all(np.isfinite(y_hat)) else np.nan)
     if count_correct:
         history.val_accuracies.append(
-            float(np.mean(output_labels(y_hat, sigmoid_out) == target_labels(y_val)))
+            float(
+                np.mean(output_labels(y_hat, net.activations[-1].name == "sigmoid") == target_labels(y_val))
+            )
         )
 
 
@@ -256,10 +321,11 @@ def _checked_data(net: MLP, loss_fn: Loss, X: Any, Y: Any, x_name: str, y_name: 
         y_all = y_all.reshape(len(y_all), 1)
     try:
         loss_fn.gradient(np.full((len(x_all), net.sizes[-1]), 0.5, dtype=net.dtype), y_all)
-    except (TypeError, ValueError) as exc:
-        if y_name == "Y":
+    except (TypeError, ValueError) as exc:  # the loss names its target y: say it as the caller did
+        message = str(exc)
+        if not message.startswith("y:"):
             raise
-        raise type(exc)(f"{y_name}: {exc}") from exc
+        raise type(exc)(y_name + message[1:]) from exc
     return x_all, y_all
 
 
@@ -271,9 +337,18 @@ def _checked_validation(net: MLP, loss_fn: Loss, data: Any) -> tuple[Array, Arra
     return _checked_data(net, loss_fn, data[0], data[1], "validation_data X", "validation_data Y")
 
 
-def _check_optimizer(net: MLP, optimizer: SGD) -> None:
+def _check_net(net: Any) -> None:
+    if not isinstance(net, MLP):
+        raise TypeError(f"net: expected a handmlp.MLP, got {type(net).__name__}")
+
+
+def _check_optimizer_type(optimizer: Any) -> None:
     if not isinstance(optimizer, SGD):
         raise TypeError(f"optimizer: expected a handmlp.optim.SGD, got {type(optimizer).__name__}")
+
+
+def _check_optimizer(net: MLP, optimizer: SGD) -> None:
+    _check_optimizer_type(optimizer)
     checked_hyperparameters(*optimizer.hyperparameters().values())
     params = net.parameters()
     if set(params) != set(optimizer.params) or any(optimizer.params[k] is not v for k, v in params.items()):

@@ -14,6 +14,7 @@ COURSE = ROOT.parent / "shared" / "COURSE.md"
 FIELDS = ("Equation", "Implemented in", "Torch twin", "Cases")
 REFERENCE = re.compile(r"`((?:handmlp|reference)/[\w/]+\.py): ([\w.]+)`")
 CASE_ID = re.compile(r"`([CE]\d+/\w+)`")
+CASE_MODULE = re.compile(r"`(reference/conformance/cases/\w+\.py)`")
 
 
 @dataclass
@@ -32,6 +33,11 @@ class Entry:
     def cases(self) -> list[str]:
         """The catalog case ids the entry lists."""
         return CASE_ID.findall(self.fields.get("Cases", ""))
+
+    @property
+    def case_modules(self) -> list[str]:
+        """The case modules (paths) the entry names as defining its cases: one, when the map is right."""
+        return CASE_MODULE.findall(self.fields.get("Cases", ""))
 
 
 def entries(text: str | None = None) -> list[Entry]:

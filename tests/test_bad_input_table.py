@@ -10,7 +10,9 @@ The command line has its own table at the end: exit status 2 and one line naming
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,8 +21,23 @@ from typing import Any
 import numpy as np
 import pytest
 
-from handmlp import MLP, SGD, batching, datasets, fit, get_activation, get_loss, gradcheck, perceptron
+from handmlp import (
+    MLP,
+    SGD,
+    batching,
+    datasets,
+    fit,
+    get_activation,
+    get_loss,
+    gradcheck,
+    idx,
+    perceptron,
+    serialize,
+    train_step,
+)
 from handmlp.cli import main
+from handmlp.datasets import Standardizer, class_targets, load_dataset, train_test_split
+from handmlp.metrics import accuracy
 
 Array = np.ndarray
 
@@ -126,6 +143,12 @@ rows(
     ("dtype_int", lambda w: MLP([3, 2], dtype=np.int32), T, "dtype"),
     ("dtype_complex", lambda w: MLP([3, 2], dtype=np.complex128), T, "dtype"),
     ("dtype_none", lambda w: MLP([3, 2], dtype=None), T, "dtype"),
+    ("seed_negative", lambda w: MLP([3, 2], seed=-1), V, "seed"),
+    ("seed_string", lambda w: MLP([3, 2], seed="abc"), T, "seed"),
+    ("seed_float", lambda w: MLP([3, 2], seed=1.5), T, "seed"),
+    ("seed_bool", lambda w: MLP([3, 2], seed=True), T, "seed"),
+    ("bias_none", lambda w: MLP([3, 2], bias=None), T, "bias"),
+    ("activation_empty_list", lambda w: MLP([3, 2], []), V, "activation"),
 )
 
 rows(
@@ -144,6 +167,12 @@ rows(
     ("x_ragged", lambda w: w.net.forward([[1.0, 2.0, 3.0], [1.0]]), T, "x"),
     ("x_nan_in_list", lambda w: w.net.forward([[1.0, NAN, 3.0]]), V, "x"),
     ("call_x_wrong_width", lambda w: w.net(np.ones((2, 5))), V, "x"),
+    ("x_none", lambda w: w.net.forward(None), T, "x"),
+    ("x_booleans_in_list", lambda w: w.net.forward([[True, False, True]]), T, "x"),
+    ("x_scalar", lambda w: w.net.forward(1.0), V, "x"),
+    ("output_x_none", lambda w: w.net.output(None), T, "x"),
+    ("predict_x_strings", lambda w: w.net.predict("abc"), T, "x"),
+    ("predict_x_wrong_width", lambda w: w.net.predict(np.ones((2, 5))), V, "x"),
 )
 
 rows(
@@ -157,6 +186,9 @@ rows(
     ("grad_output_float32", lambda w: w.net.backward(np.ones((2, 2), dtype=np.float32)), T, "grad_output"),
     ("grad_output_integers", lambda w: w.net.backward(np.ones((2, 2), dtype=int)), T, "grad_output"),
     ("grad_output_strings", lambda w: w.net.backward([["a", "b"], ["c", "d"]]), T, "grad_output"),
+    ("grad_output_none", lambda w: w.net.backward(None), T, "grad_output"),
+    ("input_grad_string", lambda w: w.net.backward(np.ones((2, 2)), input_grad="no"), T, "input_grad"),
+    ("out_list", lambda w: w.net.backward(np.ones((2, 2)), out=[1]), T, "out"),
 )
 
 rows(
@@ -165,6 +197,9 @@ rows(
     ("x_nan", lambda w: w.net.loss_and_gradients(np.full((6, 3), NAN), w.y, "half_squared_error"), V, "x"),
     ("loss_unknown", lambda w: w.net.loss_and_gradients(w.x, w.y, "nope"), V, "loss"),
     ("loss_int", lambda w: w.net.loss_and_gradients(w.x, w.y, 3), T, "loss"),
+    ("y_wrong_shape", lambda w: w.net.loss_and_gradients(w.x, np.ones((6, 3)), "half_squared_error"), V, "y"),
+    ("y_nan", lambda w: w.net.loss_and_gradients(w.x, np.full((6, 2), NAN), "half_squared_error"), V, "y"),
+    ("y_integers", lambda w: w.net.loss_and_gradients(w.x, np.ones((6, 2), dtype=int), "l1"), T, "y"),
 )
 
 rows(
@@ -209,6 +244,19 @@ rows(
         "y",
     ),
     ("zero_one_gradient", lambda w: get_loss("zero_one").gradient(w.labels, w.labels), V, "zero_one"),
+    ("value_empty", lambda w: get_loss("l1").value(np.ones((0, 2)), np.ones((0, 2))), V, "y_hat"),
+    ("value_y_none", lambda w: get_loss("l1").value(w.y, None), T, "y"),
+    ("value_y_integers", lambda w: get_loss("squared_error").value(w.y, np.ones((6, 2), dtype=int)), T, "y"),
+    ("value_y_booleans_in_list", lambda w: get_loss("l1").value(w.y[:1], [[True, False]]), T, "y"),
+    ("value_y_float32_for_float64", lambda w: get_loss("l1").value(w.y, w.y.astype(np.float32)), T, "y"),
+    ("reduction_none", lambda w: get_loss("l1", reduction=None), T, "reduction"),
+    ("cross_entropy_labels_bool", lambda w: get_loss("cross_entropy").value(w.y, np.zeros(6, bool)), T, "y"),
+    (
+        "cross_entropy_labels_column",
+        lambda w: get_loss("cross_entropy").value(w.y, np.zeros((6, 1), dtype=int)),
+        V,
+        "y",
+    ),
 )
 
 rows(
@@ -240,6 +288,11 @@ rows(
         V,
         "num_parameters",
     ),
+    ("value_strings", lambda w: get_activation("tanh").value("abc"), T, "z"),
+    ("gradient_strings", lambda w: get_activation("sigmoid").gradient([["a"]]), T, "z"),
+    ("gradient_integers", lambda w: get_activation("tanh").gradient(np.ones(3, dtype=int)), T, "z"),
+    ("parameter_gradients_strings", lambda w: get_activation("prelu").parameter_gradients("a"), T, "z"),
+    ("call_none", lambda w: get_activation("relu")(None), T, "z"),
 )
 
 rows(
@@ -371,6 +424,7 @@ rows(
         V,
         "2.bias",
     ),
+    ("load_state_not_a_mapping", lambda w: w.optimizer.load_state_dict("state"), T, "state_dict"),
 )
 
 
@@ -397,6 +451,58 @@ rows(
     ("X_strings", lambda w: _fit(w, X=[["a", "b", "c"]]), T, "X"),
     ("XY_lengths_differ", lambda w: _fit(w, Y=w.y[:5]), V, "Y"),
     ("objective_unknown", lambda w: _fit(w, objective="median"), V, "objective"),
+    ("optimizer_not_sgd", lambda w: _fit(w, optimizer="sgd"), T, "optimizer"),
+    (
+        "optimizer_of_other_net",
+        lambda w: _fit(w, optimizer=SGD(w.fresh.parameters(), lr=0.1)),
+        V,
+        "optimizer",
+    ),
+    ("epochs_negative", lambda w: _fit(w, epochs=-1), V, "epochs"),
+    ("epochs_float", lambda w: _fit(w, epochs=1.5), T, "epochs"),
+    ("epochs_string", lambda w: _fit(w, epochs="2"), T, "epochs"),
+    ("batch_size_zero", lambda w: _fit(w, batch_size=0), V, "batch_size"),
+    ("batch_size_negative", lambda w: _fit(w, batch_size=-2), V, "batch_size"),
+    ("batch_size_float", lambda w: _fit(w, batch_size=2.0), T, "batch_size"),
+    ("shuffle_string", lambda w: _fit(w, shuffle="no"), T, "shuffle"),
+    ("seed_negative", lambda w: _fit(w, seed=-1), V, "seed"),
+    ("seed_string", lambda w: _fit(w, seed="abc"), T, "seed"),
+    ("drop_last_string", lambda w: _fit(w, drop_last="yes"), T, "drop_last"),
+    ("callback_not_callable", lambda w: _fit(w, callback=3), T, "callback"),
+    ("record_parameters_string", lambda w: _fit(w, record_parameters="yes"), T, "record_parameters"),
+    ("net_not_mlp", lambda w: _fit(w, net="net"), T, "net"),
+    ("Y_wrong_width", lambda w: _fit(w, Y=np.ones((6, 3))), V, "Y"),
+    ("Y_inf", lambda w: _fit(w, Y=np.full((6, 2), INF)), V, "Y"),
+    ("epochs_none", lambda w: _fit(w, epochs=None), T, "epochs"),
+    ("epochs_bool", lambda w: _fit(w, epochs=True), T, "epochs"),
+    ("X_none", lambda w: _fit(w, X=None), T, "X"),
+    ("X_empty", lambda w: _fit(w, X=np.ones((0, 3)), Y=np.ones((0, 2))), V, "X"),
+    ("Y_none", lambda w: _fit(w, Y=None), V, "Y"),
+    ("Y_strings", lambda w: _fit(w, Y=[["a", "b"]] * 6), T, "Y"),
+    ("Y_integers_for_squared_error", lambda w: _fit(w, Y=np.ones((6, 2), dtype=int)), T, "Y"),
+    ("Y_one_dimensional_for_two_outputs", lambda w: _fit(w, Y=w.y[:, 0]), V, "Y"),
+    ("Y_floats_for_cross_entropy", lambda w: _fit(w, loss="cross_entropy", Y=np.zeros(6)), T, "Y"),
+    ("batch_size_above_n", lambda w: _fit(w, batch_size=7), V, "batch_size"),
+    ("batch_size_bool", lambda w: _fit(w, batch_size=True), T, "batch_size"),
+    ("validation_data_triple", lambda w: _fit(w, validation_data=(w.x, w.y, w.y)), T, "validation_data"),
+    (
+        "validation_Y_wrong_width",
+        lambda w: _fit(w, validation_data=(w.x, np.ones((6, 3)))),
+        V,
+        "validation_data Y",
+    ),
+    ("progress_string", lambda w: _fit(w, progress="yes"), T, "progress"),
+    ("epoch_callback_not_callable", lambda w: _fit(w, epoch_callback=3), T, "epoch_callback"),
+    ("loss_reduction_differs", lambda w: _fit(w, loss=get_loss("l1", reduction="sum")), V, "loss"),
+    ("train_step_net_not_mlp", lambda w: train_step("net", "l1", w.optimizer, w.x, w.y), T, "net"),
+    ("train_step_optimizer_not_sgd", lambda w: train_step(w.net, "l1", "sgd", w.x, w.y), T, "optimizer"),
+    (
+        "train_step_y_wrong_shape",
+        lambda w: train_step(w.net, "l1", w.optimizer, w.x, np.ones((6, 3))),
+        V,
+        "y",
+    ),
+    ("train_step_x_nan", lambda w: train_step(w.net, "l1", w.optimizer, np.full((6, 3), NAN), w.y), V, "x"),
 )
 
 rows(
@@ -409,6 +515,26 @@ rows(
     ("schedule_epochs_string", lambda w: batching.batch_schedule(6, 2, "3"), T, "epochs"),
     ("schedule_batch_negative", lambda w: batching.batch_schedule(6, -2, 1), V, "batch_size"),
     ("schedule_n_string", lambda w: batching.batch_schedule("6", 2, 1), T, "n"),
+    ("schedule_seed_negative", lambda w: batching.batch_schedule(6, 2, 1, seed=-3), V, "seed"),
+    ("schedule_seed_float", lambda w: batching.batch_schedule(6, 2, 1, seed=0.5), T, "seed"),
+    ("schedule_shuffle_string", lambda w: batching.batch_schedule(6, 2, 1, shuffle="no"), T, "shuffle"),
+    (
+        "iterations_drop_last_string",
+        lambda w: batching.iterations_per_epoch(6, 4, drop_last="yes"),
+        T,
+        "drop_last",
+    ),
+    ("schedule_n_zero", lambda w: batching.batch_schedule(0, 1, 1), V, "n"),
+    ("schedule_n_none", lambda w: batching.batch_schedule(None, 1, 1), T, "n"),
+    ("schedule_batch_bool", lambda w: batching.batch_schedule(6, True, 1), T, "batch_size"),
+    ("schedule_drop_last_none", lambda w: batching.batch_schedule(6, 2, 1, drop_last=None), T, "drop_last"),
+    ("epoch_batches_rng_int", lambda w: batching.epoch_batches(6, 2, rng=3), T, "rng"),
+    (
+        "epoch_batches_drop_last_string",
+        lambda w: batching.epoch_batches(6, 4, drop_last="yes"),
+        T,
+        "drop_last",
+    ),
 )
 
 rows(
@@ -489,6 +615,19 @@ rows(
     ),
     ("threshold_class_nan", lambda w: perceptron.threshold_class(np.array([0.2, NAN])), V, "y"),
     ("threshold_class_strings", lambda w: perceptron.threshold_class(["a"]), T, "y"),
+    ("predict_bias_string", lambda w: perceptron.perceptron_predict(w.binary, w.w[:2], bias="a"), T, "bias"),
+    ("predict_weights_nan", lambda w: perceptron.perceptron_predict(w.binary, np.full(2, NAN)), V, "weights"),
+    ("rosenblatt_X_empty", lambda w: perceptron.rosenblatt(np.ones((0, 2)), np.ones(0)), V, "X"),
+    ("delta_rule_eta_bool", lambda w: perceptron.delta_rule(w.binary, w.labels[:4], eta=True), T, "eta"),
+    ("delta_rule_eta_negative", lambda w: perceptron.delta_rule(w.binary, w.labels[:4], eta=-1.0), V, "eta"),
+    ("sign_strings", lambda w: perceptron.sign("a"), T, "a"),
+    ("with_bias_input_strings", lambda w: perceptron.with_bias_input("a"), T, "X"),
+    (
+        "threshold_step_y_bool",
+        lambda w: perceptron.threshold_neuron_step(w.w, w.binary[1], True, 0.5),
+        T,
+        "y",
+    ),
 )
 
 for _name in ("circle", "xor", "gaussian", "spiral"):
@@ -617,6 +756,89 @@ rows(
         V,
         "ulps",
     ),
+)
+
+
+_FILES = tempfile.mkdtemp(prefix="handmlp-bad-input-")
+
+
+def _npy_file() -> str:
+    """A file np.load reads as one array, not as the .npz archive a model file is."""
+    path = os.path.join(_FILES, "lone.npy")
+    np.save(path, np.ones(3))
+    return path
+
+
+rows(
+    "datasets.split",
+    ("lengths_differ", lambda w: train_test_split(w.x, w.y[:5]), V, "y"),
+    ("test_fraction_one", lambda w: train_test_split(w.x, w.y, test_fraction=1.0), V, "test_fraction"),
+    ("test_fraction_string", lambda w: train_test_split(w.x, w.y, test_fraction="0.2"), T, "test_fraction"),
+    ("seed_negative", lambda w: train_test_split(w.x, w.y, seed=-1), V, "seed"),
+)
+
+rows(
+    "datasets.standardizer",
+    ("fit_strings", lambda w: Standardizer.fit([["a", "b"]]), T, "X"),
+    ("fit_nan", lambda w: Standardizer.fit(np.full((4, 3), NAN)), V, "X"),
+    ("fit_empty", lambda w: Standardizer.fit(np.ones((0, 3))), V, "X"),
+    ("transform_wrong_width", lambda w: Standardizer.fit(w.x).transform(np.ones((2, 4))), V, "X"),
+    ("transform_nan", lambda w: Standardizer.fit(w.x).transform(np.full((2, 3), NAN)), V, "X"),
+    ("transform_dtype_unknown", lambda w: Standardizer.fit(w.x).transform(w.x, dtype="foo"), T, "dtype"),
+)
+
+rows(
+    "datasets.class_targets",
+    ("loss_unknown", lambda w: class_targets("nope", np.array([0, 1]), 2), V, "loss"),
+    ("labels_out_of_range", lambda w: class_targets("l1", np.array([0, 5]), 2), V, "labels"),
+    ("labels_floats", lambda w: class_targets("l1", np.array([0.5, 1.0]), 2), T, "labels"),
+    ("classes_zero", lambda w: class_targets("l1", np.array([0, 1]), 0), V, "classes"),
+    ("load_dataset_unknown", lambda w: load_dataset("nope"), V, "data"),
+    ("load_dataset_int", lambda w: load_dataset(3), T, "data"),
+)
+
+rows(
+    "metrics",
+    ("accuracy_lengths_differ", lambda w: accuracy([1, 2, 3], [1, 2]), V, "y_pred"),
+    ("accuracy_empty", lambda w: accuracy([], []), V, "y_pred"),
+    ("accuracy_y_true_nan", lambda w: accuracy([NAN, 1.0], [1.0, 1.0]), V, "y_true"),
+    ("accuracy_y_true_strings", lambda w: accuracy(["a", "b"], [1, 2]), T, "y_true"),
+    ("accuracy_y_pred_none", lambda w: accuracy([1, 2], None), T, "y_pred"),
+)
+
+rows(
+    "idx",
+    ("read_path_none", lambda w: idx.read_idx(None), T, "path"),
+    ("write_array_list", lambda w: idx.write_idx(os.path.join(_FILES, "a.idx"), [1, 2]), T, "array"),
+    (
+        "write_array_bool",
+        lambda w: idx.write_idx(os.path.join(_FILES, "b.idx"), np.ones(2, bool)),
+        T,
+        "array",
+    ),
+    (
+        "write_compress_string",
+        lambda w: idx.write_idx(os.path.join(_FILES, "c.idx"), np.ones(2, np.uint8), compress="yes"),
+        T,
+        "compress",
+    ),
+    ("load_mnist_split_unknown", lambda w: idx.load_mnist(_FILES, split="val"), V, "split"),
+    ("load_mnist_folder_none", lambda w: idx.load_mnist(None), T, "folder"),
+)
+
+rows(
+    "serialize",
+    ("save_net_not_mlp", lambda w: serialize.save("net", os.path.join(_FILES, "m.npz")), T, "net"),
+    ("save_path_none", lambda w: serialize.save(w.net, None), T, "path"),
+    (
+        "save_extras_not_mapping",
+        lambda w: serialize.save(w.net, os.path.join(_FILES, "m.npz"), extras=3),
+        T,
+        "extras",
+    ),
+    ("load_path_none", lambda w: serialize.load(None), T, "path"),
+    ("load_a_npy_file", lambda w: serialize.load(_npy_file()), V, "lone.npy"),
+    ("load_extras_path_none", lambda w: serialize.load_extras(None), T, "path"),
 )
 
 

@@ -45,6 +45,16 @@ def test_case_ids_are_unique_and_cite_a_course_id() -> None:
     assert all(c.course_id in COURSE_IDS for c in CATALOG)
 
 
+def test_cases_register_in_course_id_order_one_module_after_another() -> None:
+    # catalog.py imports the case modules in course-id order and each module defines its cases in that
+    # order (an erratum after the equations of its module), so the equations register C1, C2, …, C17
+    order = [COURSE_IDS.index(c.course_id) for c in CATALOG if c.course_id.startswith("C")]
+    assert order == sorted(order)
+    modules = [c.check.__module__ for c in CATALOG]
+    runs = [m for i, m in enumerate(modules) if i == 0 or modules[i - 1] != m]
+    assert len(runs) == len(set(modules)), f"a module's cases interleave with another's: {runs}"
+
+
 def _red(pattern: str | None = None) -> set[str]:
     return {r.case.id for r in run(pattern).results if r.status != "pass"}
 
@@ -66,7 +76,7 @@ def test_breaking_the_hinge_margin_reddens_only_the_hinge(monkeypatch: pytest.Mo
     monkeypatch.setattr(
         losses.Hinge, "elementwise_gradient", lambda self, y_hat, y: np.where(y * y_hat < 1, -y, 0.0)
     )
-    assert _red() == {"C5/hinge"}
+    assert _red() == {"C5/hinge", "C5/hinge_both_reductions"}
 
 
 def test_breaking_the_bias_gradient_reddens_only_cases_with_a_bias(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from handmlp import check_network
-from reference.conformance.adapters import ColumnVectors, HandmlpImplementation, Mapped, WeightDict
+from reference.conformance.adapters import ColumnVectors, Mapped, WeightDict
+from reference.conformance.default import HandmlpImplementation
 from reference.conformance.protocol import Architecture, LossSpec, capabilities
 from reference.conformance.report import run
 
@@ -108,18 +109,24 @@ class Custom:
             hs.append(np.tanh(z) if i < self.n - 1 else z)
         return hs
 
+    bug = ""
+
     def grads(self, x: Any, y: Any) -> dict[str, Any]:
         hs = self._forward(x)
         delta, out = hs[-1] - y, {}
+        delta = {"half": 2 * delta, "loss": hs[-1] - 0.9 * y}.get(self.bug, delta)
         for i in reversed(range(self.n)):
-            out[f"layer{i}.w"], out[f"layer{i}.b"] = delta.T @ hs[i], delta.sum(axis=0)[:, None]
-            delta = (delta @ self.t[f"layer{i}.w"]) * (1 - hs[i] ** 2)
+            bias = delta.mean(axis=0) if self.bug == "bias_mean" and i == 0 else delta.sum(axis=0)
+            out[f"layer{i}.w"], out[f"layer{i}.b"] = delta.T @ hs[i], bias[:, None]
+            slope = 1.1 if self.bug == "recursion" else 1.0  # a derivative off by 10%, in the hidden layers
+            delta = (delta @ self.t[f"layer{i}.w"]) * slope * (1 - hs[i] ** 2)
         return out
 
 
-def _custom() -> Mapped:
+def _custom(bug: str = "") -> Mapped:
+    planted = type(f"Custom_{bug}", (Custom,), {"bug": bug})
     return Mapped(
-        Custom,
+        planted,
         tensors=lambda net: net.t,
         names=lambda layer, kind: f"layer{layer}.{kind[0]}",
         forward=lambda net, x: net.predict(x),
@@ -164,7 +171,7 @@ def test_something_that_is_not_an_implementation_is_a_type_error() -> None:
 
 def test_capabilities_are_what_each_adapter_offers() -> None:
     column = ColumnVectors(network.Network, functions=(network.sigmoid, network.sigmoid_prime))
-    assert capabilities(column) == {"forward", "gradients", "activations", "loss"}
+    assert capabilities(column) == {"forward", "gradients", "activations", "loss", "sgd_step"}
     assert capabilities(WeightDict(two_layer_net.TwoLayerNet)) == {"forward", "gradients"}
     assert "sgd_step" in capabilities(HandmlpImplementation()) and "handmlp" in capabilities(
         HandmlpImplementation()
@@ -180,7 +187,7 @@ def test_cases_an_implementation_cannot_express_are_not_applicable_and_counted_a
 
 def test_the_catalog_runs_on_a_column_vector_network_where_it_applies() -> None:
     impl = ColumnVectors(network.Network, functions=(network.sigmoid, network.sigmoid_prime))
-    report = run("C3/sigmoid_derivative|C5/half|C11/.*_gate|C12", impl=impl)
+    report = run("C3/sigmoid_derivative|C5/half_squared_error$|C11/.*_gate|C12", impl=impl)
     assert {r.status for r in report.results} == {"pass"} and report.ok
 
 
@@ -190,3 +197,50 @@ def test_handmlp_architecture_support() -> None:
     assert impl.supports(arch, LossSpec("l1", "sum"))
     assert impl.supports(Architecture((2, 3), ("relu",), (True,)), LossSpec("zero_one", "sum"))
     assert impl.supports(Architecture((2, 3), ("relu",), (False,)), LossSpec("l1", "sum")) is None
+
+
+@pytest.mark.parametrize(
+    ("bug", "expected"),
+    [
+        ("half", "every gradient is exactly 2 × torch's: likely the ½ of ½(y − ŷ)²"),
+        ("loss", "the loss gradient ∂L/∂ŷ of half_squared_error (sum) (C5): the output layer's ∂L/∂layer1.w"),
+        ("bias_mean", "∂L/∂layer0.b is mis-summed: yours is the mean of δ over the batch"),
+        ("recursion", "the delta recursion between layer1.w and layer0.w (C10): ∂L/∂layer1.w is right"),
+    ],
+)
+def test_diagnosis_names_the_equation_in_the_users_tensor_names(bug: str, expected: str) -> None:
+    report = check_network(_custom(bug), shapes=((3, 4, 2),), batch_sizes=(4,))
+    assert not report.ok and report.diagnosis.startswith(expected), report.diagnosis
+
+
+def test_the_generic_adapter_takes_a_mapping_and_leaves_other_depths_not_applicable() -> None:
+    mapped = _custom()
+    mapped.names = {
+        "0.weight": "layer0.w",
+        "0.bias": "layer0.b",
+        "2.weight": "layer1.w",
+        "2.bias": "layer1.b",
+    }
+    report = check_network(mapped, shapes=((3, 4, 2), (3, 4, 4, 2)), batch_sizes=(2,))
+    statuses = {r.case.id: r.status for r in report.results}
+    assert statuses["network/3-4-2/float64/batch2"] == "pass" and report.ok
+    assert statuses[
+        "network/3-4-4-2/float64/batch2"
+    ] == "n/a" and "its names map no" in report.summary() + str([r.detail for r in report.results])
+
+
+def test_activations_without_a_torch_twin_go_through_finite_differences() -> None:
+    report = check_network(HandmlpImplementation(hidden="gaussian"), shapes=((3, 4, 2),), batch_sizes=(1, 3))
+    assert report.ok and report.count("pass") == len(report.results), str(report)
+    assert all("finite" not in r.detail for r in report.results)
+
+
+def test_a_wrong_derivative_without_a_torch_twin_is_caught_by_finite_differences(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import handmlp.extra_activations as extra
+
+    monkeypatch.setattr(extra.Gaussian, "gradient", lambda self, z, a=None: -z * self.value(z))  # 2 lost
+    report = check_network(HandmlpImplementation(hidden="gaussian"), shapes=((3, 4, 2),), batch_sizes=(3,))
+    assert not report.ok and report.diagnosis.startswith("the derivative of gaussian (C10, C15) is wrong")
+    assert report.count("fail") == len(report.results) - 2  # all but the loss and identity probes

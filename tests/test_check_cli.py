@@ -76,7 +76,7 @@ def test_check_user_mistakes_are_one_line_and_exit_2(
 
 def test_check_on_an_implementation_that_expresses_nothing_exits_nonzero(tmp_path: pathlib.Path) -> None:
     (tmp_path / "nothing.py").write_text(
-        "from reference.conformance.adapters import HandmlpImplementation\n"
+        "from reference.conformance.default import HandmlpImplementation\n"
         "class Nothing(HandmlpImplementation):\n"
         "    extra_capabilities = ()\n"
         "    lacks = ('activations', 'loss', 'input_gradient', 'sgd_step')\n"
@@ -122,3 +122,44 @@ def test_the_oracle_fixture_serves_a_users_own_tests(pytester: pytest.Pytester) 
         """
     )
     pytester.runpytest_inprocess("-q", "-p", "no:randomly").assert_outcomes(passed=1)
+
+
+def test_check_on_handmlp_itself_runs_the_selected_catalog_cases(tmp_path: pathlib.Path) -> None:
+    out = tmp_path / "handmlp.json"
+    spec = "reference.conformance.default:HandmlpImplementation"
+    assert main(["check", spec, "-k", "C9|C10|C5", "--format", "json", "-o", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    summary, ids = data["summary"], {case["id"] for case in data["cases"]}
+    assert summary["not_applicable"] == 0 and summary["passed"] == summary["total"]
+    assert {"C9/dL_dw1", "C10/delta_rule", "C5/hinge", "C8/sgd_step", "network/3-4-2/float32/batch5"} <= ids
+
+
+def test_check_refuses_a_bad_regex_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", DICT, "-k", "("]) == 2
+    assert capsys.readouterr().err.startswith("handmlp check: error: ")
+
+
+@pytest.mark.parametrize("script", ["check_network.py", "check_two_layer_net.py"])
+def test_the_example_scripts_run_and_exit_0(
+    script: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import runpy
+
+    monkeypatch.syspath_prepend(str(ROOT / "examples"))  # as `python examples/<script>` puts it first
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(ROOT / "examples" / script), run_name="__main__")
+    assert done.value.code == 0 and "OK:" in capsys.readouterr().out
+
+
+def test_without_torch_check_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from handmlp import check_network
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # any `import torch` now raises ImportError
+    assert main(["check", DICT]) == 2
+    assert "pip install torch==2.13.0" in capsys.readouterr().err
+    with pytest.raises(ImportError, match="pip install torch"):
+        check_network()

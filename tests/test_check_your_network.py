@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from handmlp import check_network
-from reference.conformance.adapters import ColumnVectors, HandmlpImplementation, WeightDict
+from reference.conformance.adapters import ColumnVectors, WeightDict
+from reference.conformance.default import HandmlpImplementation
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "examples"))
 import network
@@ -73,6 +74,13 @@ class NoBiasGradient(network.Network):
 class SignFlip(network.Network):
     def cost_derivative(self, output_activations: Any, y: Any) -> Any:
         return y - output_activations
+
+
+class AscentStep(network.Network):
+    """E2: the update printed θ ← θ + η·∂L/∂θ."""
+
+    def update_mini_batch(self, mini_batch: Any, eta: float) -> None:
+        super().update_mini_batch(mini_batch, -eta)
 
 
 class SumForMean(two_layer_net.TwoLayerNet):
@@ -161,10 +169,30 @@ def test_correct_implementations_pass_every_configuration(impl: Any) -> None:
         (WeightDict(SumForMean), ["every gradient is exactly 5 ×", "sums where cross_entropy (mean)"]),
         (_hinge(False), ["loss gradient", "hinge", "at the margin y·ŷ = 1"]),
         (WeightDict(InputOneLayerUp, input_key="X"), ["input gradient ∂L/∂x is one layer off"]),
+        (_nielsen(AscentStep), ["the SGD step θ ← θ − η·∂L/∂θ (C8, E2)", "weights[0] after the step"]),
     ],
-    ids=["sigma_prime", "e5", "w_for_wt", "no_bias", "sign", "sum_for_mean", "hinge_margin", "input_grad"],
+    ids=[
+        "sigma_prime",
+        "e5",
+        "w_for_wt",
+        "no_bias",
+        "sign",
+        "sum_for_mean",
+        "hinge_margin",
+        "input_grad",
+        "ascent",
+    ],
 )
 def test_planted_bug_is_caught_and_named(impl: Any, expected: list[str]) -> None:
     diagnosis = _diagnosis(impl)
     for words in expected:
         assert words in diagnosis, diagnosis
+
+
+def test_a_derivative_not_exposed_is_located_from_the_layers_that_fail(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(network, "sigmoid_prime", network.sigmoid)  # σ′ without (1 − σ), in every layer
+    diagnosis = _diagnosis(ColumnVectors(network.Network))  # no functions= given: nothing elementwise
+    assert diagnosis.startswith("the derivative of sigmoid (C3, C10), located from the layers that fail")
+    assert "output layer (weights[1])" in diagnosis and "lost its (1 − σ)" in diagnosis

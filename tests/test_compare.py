@@ -52,3 +52,10 @@ def test_relative_to_max_and_ratio_are_reported() -> None:
     assert r.ratio == pytest.approx(0.1, rel=1e-3)
     assert "within their bound" in r.message()
     assert compare_within_bound("empty", np.ones(0), np.ones(0), 0.0).passed
+
+
+def test_an_infinite_bound_vouches_only_for_exact_equality() -> None:
+    # a bound computed from an overflowing value (a naive cross-entropy's inf) must not pass a wrong value
+    assert not compare_within_bound("g", [1.0, 2.0], [1.0, 3.0], [0.0, np.inf]).passed
+    assert compare_within_bound("g", [1.0, np.inf], [1.0, np.inf], [0.0, np.inf]).passed
+    assert not compare_within_bound("g", [1.0, np.inf], [1.0, 1e308], [0.0, np.inf]).passed

@@ -58,11 +58,11 @@ BAD: dict[str, tuple[dict[str, Any], type[Exception], str]] = {
     "validation NaN": (
         {"validation_data": (X, np.full_like(Y, np.nan))},
         ValueError,
-        "validation_data Y: y: expected finite values",
+        "validation_data Y: expected finite values",
     ),
     "accuracy 'yes'": ({"accuracy": "yes"}, TypeError, "accuracy: expected True or False"),
     "progress 2": ({"progress": 2}, TypeError, "progress: expected True, False or a text stream"),
-    "Y wrong width": ({"Y": np.hstack([Y, Y])}, ValueError, "y: expected shape"),
+    "Y wrong width": ({"Y": np.hstack([Y, Y])}, ValueError, "Y: expected shape"),
 }
 
 

@@ -170,6 +170,14 @@ def test_where_f_overflows_within_a_step_nothing_claimed_passes() -> None:
         assert not result.passed and result.numerical == np.inf
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("mode", ["full", "fast"])
+def test_where_f_overflows_a_finite_gradient_whose_projection_overflows_does_not_pass(mode: str) -> None:
+    # exp(x + h) overflows, and so does ⟨exp(x), w⟩ for |w| = 1: two infinities that must not agree
+    x = np.array([709.7827, -800.0])
+    assert not check_gradient(lambda v: float(np.sum(np.exp(v))), x, np.exp(x), mode=mode).passed
+
+
 def test_assert_elementwise_message_names_index_values_error_and_bound() -> None:
     x = np.linspace(-2, 2, 30).reshape(5, 6)
 

@@ -181,7 +181,7 @@ def _bad_states() -> list[tuple[str, Any, type[Exception], str]]:
     good = opt.state_dict()
     hyper, bufs = good["hyperparameters"], good["momentum_buffer"]
     return [
-        ("not a mapping", [], ValueError, "state_dict: expected a mapping"),
+        ("not a mapping", [], TypeError, "state_dict: expected a mapping"),
         ("missing hyper", {"momentum_buffer": bufs}, ValueError, "state_dict: expected a mapping"),
         ("bad lr", {**good, "hyperparameters": {**hyper, "lr": -1.0}}, ValueError, "lr: expected ≥ 0"),
         ("hyper keys", {**good, "hyperparameters": {"lr": 0.1}}, ValueError, "expected the keys"),

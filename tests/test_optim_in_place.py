@@ -114,3 +114,20 @@ def test_train_step_is_bit_for_bit_the_public_forward_backward_and_step() -> Non
         assert value == reference
         for k, v in nets[1].parameters().items():
             assert nets[0].parameters()[k].tobytes() == v.tobytes(), k
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("layout", ["contiguous", "transposed"])
+def test_finite_check_of_a_large_gradient_names_the_bad_element(dtype: Any, bad: float, layout: str) -> None:
+    """The fast path (Σx² by BLAS, or Σx) sees every NaN and ±Inf, and a finite overflow falls back to the
+    element by element check instead of refusing."""
+    params = {"w": np.zeros((100, 80), dtype)}
+    opt = SGD(params, lr=0.1)
+    grad = np.full((100, 80) if layout == "contiguous" else (80, 100), np.finfo(dtype).max / 2, dtype)
+    grad = grad if layout == "contiguous" else grad.T
+    opt.step({"w": grad})  # huge but finite: Σx² overflows, the element check passes it
+    grad = grad.copy() if layout == "contiguous" else grad
+    grad[57, 3] = bad
+    with pytest.raises(ValueError, match=r"grads\['w'\]: expected finite values, got .* at index \(57, 3\)"):
+        opt.step({"w": grad})

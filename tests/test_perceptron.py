@@ -317,6 +317,12 @@ def test_class_threshold_at_exactly_one_half_is_class_two() -> None:
         ),
         (lambda: perceptron_update(np.zeros(2), np.ones(2), np.nan), ValueError, "y: expected a finite"),
         (lambda: perceptron_predict(np.eye(2), [1.0]), ValueError, r"weights: expected shape \(2\)"),
+        (
+            lambda: threshold_neuron([[1.0, 0.0]], "abc"),
+            TypeError,
+            "weights: expected an array of real numbers",
+        ),
+        (lambda: delta_rule(np.eye(2), [1.0, 0.0], w=[None, "a"]), TypeError, "w: expected an array of real"),
     ],
 )
 def test_bad_arguments_of_the_single_unit_rules_are_named(

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from handmlp.cli import main
+from reference.conformance import html_page
 from reference.conformance import report as verify
 from reference.conformance.catalog import CATALOG, Case, Outcome, id_key, select
 
@@ -108,10 +109,19 @@ def test_text_report_wraps_long_cells_instead_of_cutting_them() -> None:
 
 
 def test_every_format_orders_cases_by_id_naturally() -> None:
-    shuffled = verify.run(ids=["C13", "C1", "E2", "C2", "C10"])
-    shuffled.results.reverse()
-    expected = sorted((r.case.id for r in shuffled.results), key=id_key)
-    assert [i.split("/")[0] for i in expected][:1] == ["C1"] and expected[-1].startswith("E2")
+    ids = ["E2/descent", "C10/delta", "C2/rule", "C1/trace", "C13/full", "C1/sign", "C9/dL_dw3", "C9/dL_db"]
+    cases = [Case(i, "", "", "", "", lambda: Outcome(True, 0.0, 0.0)) for i in ids]
+    shuffled = verify.Report([verify.run_case(c, True) for c in cases], "0", "x", 0.0)
+    expected = [
+        "C1/sign",
+        "C1/trace",
+        "C2/rule",
+        "C9/dL_db",
+        "C9/dL_dw3",
+        "C10/delta",
+        "C13/full",
+        "E2/descent",
+    ]
     assert [c["id"] for c in json.loads(verify.render(shuffled, "json"))["cases"]] == expected
     suite = ET.fromstring(verify.render(shuffled, "junit")).find("testsuite")
     assert suite is not None and [tc.get("name") for tc in suite.iter("testcase")] == expected
@@ -205,7 +215,7 @@ def test_html_plots_label_both_axes_show_handmlp_on_torch_and_title_once() -> No
         "bound max": [1e-16, 2e-16, 3e-16],
     }
     case = Case("C8/trajectory", "", "", "", "", lambda: Outcome(True, 2e-17, 3e-16, "", series))
-    fig = verify.figure(verify.run_case(case, True))
+    fig = html_page.figure(verify.run_case(case, True))
     try:
         assert fig._suptitle is None  # the HTML caption names the case; no second title in the image
         for ax in fig.axes:
@@ -227,7 +237,7 @@ def test_html_without_matplotlib_renders_the_table_and_says_plots_are_omitted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now raises ImportError
-    assert not verify.can_plot()
+    assert not html_page.can_plot()
     page = verify.render(_with_series(), "html")
     assert "<table>" in page and "C8/synthetic" in page and "data:image/png" not in page
     assert "Plots omitted: matplotlib is not installed" in page
@@ -282,3 +292,38 @@ def test_cli_selection_list_and_unknown_id(capsys: pytest.CaptureFixture[str]) -
     assert [line[:2] for line in capsys.readouterr().out.splitlines()] == ["E1", "E2", "E3", "E4", "E5"]
     assert main(["verify", "no-such-case"]) == 2
     assert "ID: expected a case id" in capsys.readouterr().err
+
+
+def test_cli_without_torch_in_process_is_incomplete_unless_skips_are_allowed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(verify, "torch_version", lambda: None)
+    assert main(["verify", "C4", "C12", "-q"]) == 1  # the cases that need torch are skipped
+    captured = capsys.readouterr()
+    assert "the run is INCOMPLETE (exit 1) unless --allow-skip" in captured.err
+    chosen = select(ids=["C4", "C12"])
+    skipped = sum(c.needs_torch for c in chosen)
+    assert 0 < skipped < len(chosen)
+    assert (
+        f"INCOMPLETE: {len(chosen)} cases, {len(chosen) - skipped} passed, 0 failed, "
+        f"{skipped} skipped (torch is not installed)"
+    ) in captured.out
+    assert main(["verify", "C4", "C12", "-q", "--allow-skip"]) == 0
+    assert f"OK: {len(chosen)} cases" in capsys.readouterr().out
+
+
+def test_cli_a_report_that_cannot_be_written_after_all_is_one_line_exit_two(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("handmlp.cli.verify.check_output", lambda path: None)  # the folder vanished since
+    assert main(["verify", "C4", "-q", "-o", str(tmp_path)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("handmlp verify: error: --output: could not write")
+
+
+def test_cli_a_broken_install_without_the_reference_package_is_one_line_exit_two(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "reference.conformance", None)
+    assert main(["verify", "C4"]) == 2
+    assert "cannot import the reference package" in capsys.readouterr().err

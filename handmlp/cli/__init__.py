@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from handmlp.cli import check, verify
+from handmlp.cli import check, train, verify
 
-SUBCOMMANDS = (verify, check)
+SUBCOMMANDS = (verify, check, train)
 
 
 class UsageError(Exception):

@@ -26,6 +26,9 @@ def add_parser(commands: Any) -> None:
     check.add_argument(
         "spec", metavar="MODULE_OR_FILE:FACTORY", help="e.g. examples/check_network.py:implementation"
     )
+    check.add_argument(
+        "-k", dest="pattern", default=None, help="run only catalog cases whose id matches this regex"
+    )
     check.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
     check.add_argument("--output", "-o", default=None, help="write the report to this file instead of stdout")
     check.set_defaults(run=run)
@@ -34,6 +37,7 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load the implementation, run everything that applies, report; 0 only if all applicable passed."""
     from handmlp.cli import UsageError
+    from handmlp.cli.verify import write_report
 
     try:
         from reference.conformance import report as reports
@@ -41,12 +45,17 @@ def run(args: argparse.Namespace) -> int:
         from reference.conformance.network import check_network, first_diagnosis, one_thread
     except ImportError as exc:  # torch absent or a broken install
         raise UsageError(f"cannot import the reference package ({exc}); pip install torch==2.13.0") from exc
+    if reports.torch_version() is None:
+        raise UsageError(f"checking a network compares it with torch.autograd; {reports.TORCH_HINT}")
     try:
         impl = load_implementation(args.spec)
     except SpecError as exc:
         raise UsageError(str(exc)) from exc
     with one_thread():
-        catalog = reports.run(impl=impl)
+        try:
+            catalog = reports.run(args.pattern, impl=impl)
+        except ValueError as exc:  # a bad -k regex
+            raise UsageError(str(exc)) from exc
         spread = check_network(impl)
     report = reports.Report(
         catalog.results + spread.results,
@@ -56,16 +65,7 @@ def run(args: argparse.Namespace) -> int:
         implementation=impl.name,
     )
     report.diagnosis = first_diagnosis(report.results)
-    text = reports.render(report, args.format)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from exc
-        print(f"{report.summary()}; report written to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    write_report(reports.render(report, args.format), args.output or None, report.summary())
     if report.diagnosis:
         print(f"handmlp check: {report.diagnosis}", file=sys.stderr)
     return 0 if report.ok and report.count("pass") > 0 else 1

@@ -39,7 +39,13 @@ def add_parser(commands: Any) -> None:
         default=None,
         help="run only cases whose id contains a match of this regular expression (e.g. -k 'dw[12]$')",
     )
-    verify.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    verify.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="report format (default: text); html draws its plots with matplotlib and, without it, says "
+        "so and leaves them out",
+    )
     verify.add_argument(
         "--output", "-o", metavar="FILE", default=None, help="write the report to FILE instead of stdout"
     )
@@ -96,8 +102,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.output is not None:
         check_output(args.output)
-    if args.format == "html" and not verify.can_plot():
-        print(f"handmlp verify: note: {verify.PLOTS_HINT}", file=sys.stderr)
+    if args.format == "html":
+        from reference.conformance import html_page
+
+        if not html_page.can_plot():
+            print(f"handmlp verify: note: {html_page.PLOTS_HINT}", file=sys.stderr)
     if verify.torch_version() is None:
         then = "skips allowed" if args.allow_skip else "the run is INCOMPLETE (exit 1) unless --allow-skip"
         print(
@@ -111,14 +120,20 @@ def run(args: argparse.Namespace) -> int:
     report = verify.run(
         args.expression, None if args.quiet else show, ids=args.ids, allow_skip=args.allow_skip
     )
-    text = verify.render(report, args.format)
-    if args.output is not None:
-        try:
-            with open(args.output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            raise UsageError(f"--output: could not write {args.output!r} ({exc.strerror})") from None
-        print(f"{report.summary()}; report written to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    write_report(verify.render(report, args.format), args.output, report.summary())
     return 0 if report.verdict == "OK" else 1
+
+
+def write_report(text: str, output: str | None, summary: str) -> None:
+    """The report to `output` (then the summary and where it went on stderr), or to stdout when None."""
+    from handmlp.cli import UsageError
+
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"--output: could not write {output!r} ({exc.strerror})") from None
+    print(f"{summary}; report written to {output}", file=sys.stderr)

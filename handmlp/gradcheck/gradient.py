@@ -185,11 +185,21 @@ def _complex_direction_guard(problem: _Problem, derivative: F64) -> int:
     return 2 * len(steps)
 
 
+def _projected(directions: F64, grad: Array) -> F64:
+    """⟨grad, w⟩ for each direction w; where a finite gradient's projection overflows it is NaN, so that
+    it agrees with nothing (not even an infinite directional derivative of an f that overflows too)."""
+    claimed = directions @ grad
+    if np.all(np.isfinite(grad)):
+        claimed[~np.isfinite(claimed)] = np.nan
+    return claimed
+
+
 def _fast(problem: _Problem, steps: list[float], method: str, directions: F64) -> GradcheckResult:
     """⟨grad, w⟩ against the derivative of f along each direction w: 2·levels evaluations per direction
     (and one complex step each for "complex")."""
     count = directions.shape[0]
-    claimed = directions @ problem.grad
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing projection is handled just below
+        claimed = _projected(directions, problem.grad)
     claimed_rounding = problem.ulps * problem.claimed_u * (np.abs(directions) @ np.abs(problem.grad))
     ones = np.ones(count)
     f0 = np.full(count, problem.f0)

@@ -1,6 +1,5 @@
 """Adapters: the layouts people write, presented through the `Implementation` protocol.
 
-- `HandmlpImplementation`: handmlp.MLP itself, the default implementation under test.
 - `ColumnVectors`: (out, in) weights in a list `weights`, (out, 1) column biases in a list `biases`, one
   sample at a time as a column vector, `backprop(x, y) -> (nabla_b, nabla_w)` per layer (the per-sample
   equations of C9 and C10, as in Nielsen's network.py). The per-sample gradients are added over the batch:
@@ -19,13 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from handmlp.activations import ACTIVATIONS, get_activation
-from handmlp.losses import LOSSES, get_loss
-from handmlp.mlp import MLP
-from handmlp.optim import SGD
+from handmlp.activations import ACTIVATIONS
+from handmlp.losses import LOSSES
 from reference.conformance.protocol import Architecture, Array, Elementwise, LayoutError, LossSpec
 
-__all__ = ["ColumnVectors", "HandmlpImplementation", "Mapped", "WeightDict"]
+__all__ = ["ColumnVectors", "Fixed", "Mapped", "WeightDict"]
 
 
 class Fixed:
@@ -99,8 +96,9 @@ class ColumnVectors(Fixed):
         super().__init__(name or str(getattr(factory, "__name__", "network")), hidden, output, loss, "sum")
         self.factory, self.functions = factory, functions
         self.net = factory([1, 1])  # until load(): a probe for the methods it has
-        lacks = ["input_gradient", "sgd_step"] + ([] if functions else ["activations"])
-        self.lacks = tuple(lacks + ([] if hasattr(self.net, "cost_derivative") else ["loss"]))
+        lacks = ["input_gradient"] + ([] if functions else ["activations"])
+        lacks += [] if hasattr(self.net, "cost_derivative") else ["loss"]
+        self.lacks = tuple(lacks + ([] if hasattr(self.net, "update_mini_batch") else ["sgd_step"]))
 
     def load(self, arch: Architecture, state: Mapping[str, Array]) -> None:
         """Build the user's network for arch.sizes and put the state_dict's weights in its lists."""
@@ -135,8 +133,24 @@ class ColumnVectors(Fixed):
                     total[key] = total[key] + value if key in total else value.astype(np.float64)
         return total
 
+    def sgd_step(self, x: Array, y: Array, loss: LossSpec, lr: float) -> None:
+        """update_mini_batch on the batch as columns; it divides η by the batch size, so η = lr·batch
+        makes the step θ ← θ − lr·Σ_batch ∂C/∂θ, SGD on the summed cost."""
+        assert self.arch is not None
+        columns = list(zip([row[:, None] for row in x], _columns(y, self.arch.sizes[-1])))
+        self.net.update_mini_batch(columns, lr * len(columns))
+
+    def state_dict(self) -> dict[str, Array]:
+        """The weights back in torch's layout."""
+        assert self.arch is not None
+        state = {}
+        for layer in range(self.arch.n_layers):
+            state[f"{2 * layer}.weight"] = np.asarray(self.net.weights[layer])
+            state[f"{2 * layer}.bias"] = np.asarray(self.net.biases[layer]).reshape(-1)
+        return state
+
     def tensor_name(self, key: str) -> str:
-        """ "0.weight" → "weights[0]", "2.bias" → "biases[1]"."""
+        """The user's list and index: "0.weight" is weights[0], "2.bias" is biases[1]."""
         index, kind = key.split(".")
         return f"{'weights' if kind == 'weight' else 'biases'}[{int(index) // 2}]"
 
@@ -161,8 +175,9 @@ def _columns(y: Array, n_out: int) -> list[Array]:
 
 
 class Mapped(Fixed):
-    """Any layout: `tensors(net)` is the mutable mapping holding the user's arrays, `names(layer, kind)`
-    their keys, `transposed` says weights are stored (in, out), `bias_shape` is "flat", "column" or "row";
+    """Any layout: `tensors(net)` is the mutable mapping holding the user's arrays, `names` their keys (a
+    function of (layer, "weight" | "bias"), or a mapping from torch's keys "0.weight", "0.bias", …),
+    `transposed` says weights are stored (in, out), `bias_shape` is "flat", "column" or "row";
     `forward(net, x)` and `gradients(net, x, y)` (a mapping by the user's keys) run on row batches;
     `input_key` names ∂L/∂x among the gradients when they include it."""
 
@@ -171,7 +186,7 @@ class Mapped(Fixed):
         factory: Callable[[list[int]], Any],
         *,
         tensors: Callable[[Any], MutableMapping[str, Any]],
-        names: Callable[[int, str], str],
+        names: Callable[[int, str], str] | Mapping[str, str],
         forward: Callable[[Any, Array], Array],
         gradients: Callable[[Any, Array, Array], Mapping[str, Any]],
         hidden: str,
@@ -209,8 +224,18 @@ class Mapped(Fixed):
         return {"flat": shape, "column": (shape[0], 1), "row": (1, shape[0])}[self.bias_shape]
 
     def _user_name(self, key: str) -> str:
+        if isinstance(self.names, Mapping):
+            return self.names[key]
         index, kind = key.split(".")
         return self.names(int(index) // 2, kind)
+
+    def supports(self, arch: Architecture, loss: LossSpec) -> str | None:
+        """As Fixed, and with `names` a mapping, only the networks whose every key it maps."""
+        if isinstance(self.names, Mapping):
+            unmapped = [k for k in arch.state_keys() if k not in self.names]
+            if unmapped:
+                return f"its names map no {unmapped}"
+        return super().supports(arch, loss)
 
     def load(self, arch: Architecture, state: Mapping[str, Array]) -> None:
         """Build the user's network and write each state_dict tensor into its place, in its layout."""
@@ -304,77 +329,3 @@ class WeightDict(Mapped):
             loss_gradient=loss_gradient,
             name=name,
         )
-
-
-class HandmlpImplementation(Fixed):
-    """handmlp.MLP as an implementation under test: any activation, loss and bias pattern it registers."""
-
-    extra_capabilities = ("handmlp",)
-
-    def __init__(
-        self,
-        hidden: str = "sigmoid",
-        output: str | None = "identity",
-        loss: str = "half_squared_error",
-        reduction: str = "mean",
-    ) -> None:
-        super().__init__("handmlp", hidden, output, loss, reduction)
-        self.net: MLP | None = None
-
-    def supports(self, arch: Architecture, loss: LossSpec) -> str | None:
-        """handmlp builds any network of registered activations and differentiates every loss but zero_one."""
-        unknown = [a for a in arch.activations if a not in ACTIVATIONS]
-        if unknown or loss.name not in LOSSES or loss.name == "zero_one":
-            return f"handmlp has no {unknown or loss.name}"
-        return None
-
-    def load(self, arch: Architecture, state: Mapping[str, Array]) -> None:
-        """An MLP of `arch` with the state_dict's weights (activation parameters included)."""
-        self.arch = arch
-        self.net = MLP(list(arch.sizes), list(arch.activations), bias=list(arch.bias), dtype=arch.dtype)
-        self.net.load_state_dict(state)
-
-    def _net(self) -> MLP:
-        assert self.net is not None, "load() first"
-        return self.net
-
-    def forward(self, x: Array) -> Array:
-        """MLP.forward."""
-        return self._net().forward(x)
-
-    def gradients(self, x: Array, y: Array, loss: LossSpec) -> dict[str, Array]:
-        """MLP.loss_and_gradients under the named loss and reduction."""
-        return self._net().loss_and_gradients(x, y, get_loss(loss.name, loss.reduction))[1]
-
-    def input_gradient(self, x: Array, y: Array, loss: LossSpec) -> Array:
-        """MLP.grad_input after a forward and backward pass."""
-        self.gradients(x, y, loss)
-        grad = self._net().grad_input
-        assert grad is not None
-        return grad
-
-    def activation_functions(self, name: str) -> tuple[Elementwise, Elementwise]:
-        """handmlp's registered activation and its derivative."""
-        act = get_activation(name)
-        return act.forward, act.derivative
-
-    def loss_value(self, y_hat: Array, y: Array, loss: LossSpec) -> float:
-        """Loss.value."""
-        return get_loss(loss.name, loss.reduction).value(y_hat, y)
-
-    def loss_gradient(self, y_hat: Array, y: Array, loss: LossSpec) -> Array:
-        """Loss.gradient."""
-        return get_loss(loss.name, loss.reduction).gradient(y_hat, y)
-
-    def sgd_step(self, x: Array, y: Array, loss: LossSpec, lr: float) -> None:
-        """handmlp.SGD's plain step on the gradients at (x, y)."""
-        grads = self.gradients(x, y, loss)
-        SGD(self._net().parameters(), lr=lr).step(grads)
-
-    def state_dict(self) -> dict[str, Array]:
-        """MLP.state_dict."""
-        return self._net().state_dict()
-
-    def tensor_name(self, key: str) -> str:
-        """handmlp uses torch's own keys."""
-        return key

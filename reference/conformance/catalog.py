@@ -12,7 +12,24 @@ import re
 from collections.abc import Sequence
 
 from reference.conformance.case import CATALOG, COURSE_IDS, Case, Outcome
-from reference.conformance.cases import backprop, checker, training  # noqa: F401  (registers the cases)
+
+# Importing a case module registers its cases; imported in course-id order, so CATALOG is in that order too.
+# isort: off
+from reference.conformance.cases import (  # noqa: F401
+    perceptrons,  # C1, C2, E4
+    activations,  # C3
+    counting,  # C4
+    losses,  # C5, E1
+    descent,  # C6, C7
+    sgd,  # C8, E2
+    backprop,  # C9, C10, E3, E5
+    gates,  # C11, C12
+    minibatch,  # C13
+    parametric,  # C14
+    checker,  # C15
+    experiments,  # C16, C17
+)
+# isort: on
 
 __all__ = ["CATALOG", "COURSE_IDS", "Case", "Outcome", "id_key", "select"]
 

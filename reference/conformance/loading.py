@@ -42,10 +42,11 @@ def _module(where: str) -> Any:
     if where.endswith(".py") or path.exists():
         if not path.is_file():
             raise SpecError(f"no such file: {where}")
-        sys.path.insert(0, str(path.resolve().parent))  # its sibling modules import as they would when run
         name = f"_handmlp_check_{path.stem}"
         loader_spec = importlib.util.spec_from_file_location(name, path)
-        assert loader_spec is not None and loader_spec.loader is not None
+        if loader_spec is None or loader_spec.loader is None or path.suffix != ".py":
+            raise SpecError(f"expected a Python file ending in .py, got {where}")
+        sys.path.insert(0, str(path.resolve().parent))  # its sibling modules import as they would when run
         module = importlib.util.module_from_spec(loader_spec)
         try:
             loader_spec.loader.exec_module(module)

@@ -24,7 +24,7 @@ from handmlp.mlp import MLP
 from reference.conformance import probes
 from reference.conformance.case import Case, Outcome
 from reference.conformance.protocol import Architecture, Array, LayoutError, NotApplicableError, capabilities
-from reference.conformance.report import CaseResult, Report, torch_version
+from reference.conformance.report import TORCH_HINT, CaseResult, Report, torch_version
 from reference.conformance.subject import against_autograd
 
 DEFAULT_SHAPES: tuple[tuple[int, ...], ...] = ((3, 4, 2), (2, 3, 3), (4, 4, 4, 4), (5, 3, 4, 1), (3, 6, 6, 2))
@@ -36,7 +36,10 @@ DTYPES = ("float64", "float32")
 def one_thread() -> Iterator[None]:
     """torch on one thread meanwhile: networks this small only lose to threads fighting over shared cores
     (a 3×2 cross-entropy took 50 ms on two busy cores, 0.1 ms on one)."""
-    import torch
+    try:
+        import torch
+    except ImportError as exc:
+        raise ImportError(f"check_network compares with torch.autograd; {TORCH_HINT}") from exc
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -85,6 +88,7 @@ def run_configuration(impl: Any, arch: Architecture, batch: int, seed: int) -> O
         arch = Architecture(arch.sizes, arch.activations, arch.bias, "float64")
         ref = MLP(list(arch.sizes), list(arch.activations), seed=seed)
         fn = get_loss(impl.loss.name, impl.loss.reduction)
+        y = y.astype(np.float64) if y.dtype.kind == "f" else y
         return probes.finite_differences(impl, ref, arch, x.astype(np.float64), y, fn)
     return against_autograd(impl, ref, x, y, impl.loss)
 
@@ -111,11 +115,12 @@ RANKS = ("layout", "the derivative", "the loss gradient", "the forward", "every 
 
 def _rank(found: str) -> float:
     """Upstream first: layout, then the parts (activation, loss: checked elementwise before located from
-    failing layers), the forward pass, one constant factor, then the layers from the output down."""
+    failing layers), the forward pass, one constant factor, the layers from the output down, the step."""
     for i, prefix in enumerate(RANKS):
         if found.startswith(prefix):
             return i + (0.5 if "located from" in found else 0.0)
-    return len(RANKS)
+    # the update uses the gradients: a wrong step is only its own fault when every gradient was right
+    return len(RANKS) + (1 if found.startswith("the SGD step") else 0)
 
 
 def first_diagnosis(results: list[CaseResult]) -> str:
@@ -155,13 +160,13 @@ def check_network(
 ) -> Report:
     """Check `impl` (an `Implementation`; handmlp itself when None) against torch.autograd over `shapes`,
     `batch_sizes` and float64/float32. `report.ok` is the verdict, `report.diagnosis` its first line."""
-    from reference.conformance.adapters import HandmlpImplementation
+    from reference.conformance.default import HandmlpImplementation
 
     impl = HandmlpImplementation() if impl is None else impl
     capabilities(impl)  # a clear TypeError for something that is not an implementation
     start = time.perf_counter()
-    cases = [*probes.cases(impl), *network_cases(impl, shapes, batch_sizes, seed)]
-    with one_thread():
+    with one_thread():  # first: without torch, say what to install
+        cases = [*probes.cases(impl), *network_cases(impl, shapes, batch_sizes, seed)]
         results = [run_case(c) for c in cases]
     report = Report(results, _version(), torch_version(), time.perf_counter() - start)
     report.diagnosis = first_diagnosis(results)

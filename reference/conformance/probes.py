@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 
 from handmlp.activations import get_activation
-from handmlp.gradcheck import check_gradient
+from handmlp.gradcheck import check_elementwise, check_gradient
 from handmlp.losses import Loss, get_loss
 from handmlp.mlp import MLP
 from reference.conformance.case import Case, Outcome, from_comparisons
-from reference.conformance.protocol import Architecture, Array, capabilities
+from reference.conformance.protocol import Architecture, Array, Elementwise, capabilities, tensor_name
 from reference.oracle.compare import compare_within_bound, unit_roundoff
 
 YOURS, TORCHS = "yours", "torch's"
@@ -56,6 +56,17 @@ def activation_outcome(name: str, g: Any, g_prime: Any) -> Outcome:
     outcome.diagnosis = (
         f"the derivative of {name} (C3, C10) is wrong{hint if like_g else ''}: {outcome.detail}"
     )
+    return outcome
+
+
+def checker_outcome(name: str, g: Any, g_prime: Any) -> Outcome:
+    """Your g′ against finite differences of your g (Richardson), for an activation torch lacks (C15)."""
+    result = check_elementwise(g, g_prime, _Z.copy(), "richardson")
+    outcome = Outcome(
+        result.passed, float(result.abs_error), float(result.bound), result.summary().splitlines()[0]
+    )
+    if not result.passed:
+        outcome.diagnosis = f"the derivative of {name} (C10, C15) is wrong: {outcome.detail}"
     return outcome
 
 
@@ -114,17 +125,8 @@ def cases(impl: Any) -> list[Case]:
     if "activations" in found:
         for name in dict.fromkeys([impl.hidden, impl.output]):
             fns = impl.activation_functions(name)
-            if fns is None or not has_twins(Architecture((1, 1), (name,), (True,))):
-                continue
-            probes.append(
-                _case(
-                    f"C10/derivative/{name}",
-                    "g′(z) elementwise; σ′(a) = σ(a)(1 − σ(a)) (C3)",
-                    f"{impl.name}: your {name}′ on 163 points over ±8",
-                    "torch.autograd of torch's activation",
-                    lambda fns=fns, name=name: activation_outcome(name, *fns),
-                )
-            )
+            if fns is not None:
+                probes.append(_activation_probe(impl, name, fns))
     if "loss" in found:
         loss = get_loss(impl.loss.name, impl.loss.reduction)
         probes.append(
@@ -136,13 +138,73 @@ def cases(impl: Any) -> list[Case]:
                 lambda: loss_outcome(impl, loss),
             )
         )
+    if "sgd_step" in found and has_twins(Architecture((1, 1, 1), (impl.hidden, impl.output), (True, True))):
+        probes.append(
+            _case(
+                "C8/sgd_step",
+                "θ ← θ − η·∂L/∂θ",
+                f"{impl.name}: one SGD step with η = 0.1 on a 3-4-2 network, batch of 5",
+                "torch: the twin's parameters minus η times torch.autograd's gradient",
+                lambda: sgd_outcome(impl),
+            )
+        )
     return probes
+
+
+def _activation_probe(impl: Any, name: str, fns: tuple[Elementwise, Elementwise]) -> Case:
+    """Your g′ against torch.autograd where torch has the activation, else against finite differences."""
+    if not has_twins(Architecture((1, 1), (name,), (True,))):
+        return _case(
+            f"C15/derivative/{name}",
+            "f′(a) = lim (f(a + h) − f(a))/h, elementwise",
+            f"{impl.name}: your {name}′ on 163 points over ±8",
+            "handmlp.gradcheck: finite differences of your own g",
+            lambda: checker_outcome(name, *fns),
+        )
+    return _case(
+        f"C10/derivative/{name}",
+        "g′(z) elementwise; σ′(a) = σ(a)(1 − σ(a)) (C3)",
+        f"{impl.name}: your {name}′ on 163 points over ±8",
+        "torch.autograd of torch's activation",
+        lambda: activation_outcome(name, *fns),
+    )
+
+
+def sgd_outcome(impl: Any, lr: float = 0.1) -> Outcome:
+    """Your weights after one step against θ − η·∂L/∂θ with torch's gradient; each side's error is the
+    gradient's bound times η plus one rounding of each of θ, η·g and their difference."""
+    from reference.conformance.network import targets
+    from reference.conformance.subject import load, outcome_of
+    from reference.oracle.bounds import network_bounds
+    from reference.twins.mlp import autograd_gradients
+
+    rng = np.random.default_rng(8)
+    net = MLP([3, 4, 2], [impl.hidden, impl.output], seed=8)
+    x, y = rng.normal(size=(5, 3)), targets(impl.loss.name, 2, 5, rng)
+    fn = get_loss(impl.loss.name, impl.loss.reduction)
+    load(impl, net, impl.loss)
+    impl.sgd_step(x.copy(), y, impl.loss, lr)
+    mine = impl.state_dict()
+    torch_side, bounds = autograd_gradients(net, x, y, fn), network_bounds(net, x, y, fn)
+    u = unit_roundoff(np.float64)
+    results = []
+    for key, theta in net.state_dict().items():
+        step = lr * torch_side.grads[key]
+        bound = lr * bounds.grads[key] + 2 * 3 * u * (np.abs(theta) + np.abs(step))
+        name = f"{tensor_name(impl, key)} after the step"
+        results.append(compare_within_bound(name, mine[key], theta - step, bound))
+    outcome = outcome_of(results, impl)
+    if not outcome.passed:
+        outcome.diagnosis = f"the SGD step θ ← θ − η·∂L/∂θ (C8, E2) is wrong: {outcome.detail}"
+    return outcome
 
 
 def finite_differences(impl: Any, ref: MLP, arch: Architecture, x: Array, y: Array, fn: Loss) -> Outcome:
     """Your ∂L/∂θ against finite differences of L(your forward(x)) along each tensor (C15)."""
+    from reference.conformance.subject import load
+
     state = ref.state_dict()
-    impl.load(arch, state)
+    load(impl, ref, impl.loss)  # not applicable unless it can express the network
     mine = impl.gradients(x.copy(), y, impl.loss)
     results = []
     for key in arch.state_keys():
@@ -154,7 +216,7 @@ def finite_differences(impl: Any, ref: MLP, arch: Architecture, x: Array, y: Arr
         results.append(check_gradient(loss_at, state[key].astype(np.float64), mine[key], "central", "fast"))
     impl.load(arch, state)
     failed = [
-        f"∂L/∂{impl.tensor_name(k)}: {r.summary().splitlines()[0]}"
+        f"∂L/∂{tensor_name(impl, k)}: {r.summary().splitlines()[0]}"
         for k, r in zip(arch.state_keys(), results)
         if not r.passed
     ]

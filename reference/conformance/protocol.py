@@ -4,14 +4,14 @@ Required (`Implementation`): say which networks and losses it can express (`supp
 torch-layout state_dict (`load`: keys "0.weight" (out, in), "0.bias" (out,), "2.weight", …, as
 `torch.nn.Sequential(Linear, act, Linear, act, …)`), run `forward(x)` on a (batch, n_in) batch, and return
 the parameter gradients of a named loss with an explicit reduction at (x, y), keyed like the state_dict.
-`tensor_name(key)` names a state_dict key in the implementation's own layout, for the messages.
+An optional `tensor_name(key)` names a state_dict key in the implementation's own layout, for the messages.
 
 Optional, each its own small protocol, found with `capabilities(impl)`:
 - `HasActivations`: `activation_functions(name) -> (g, g′) | None`, checked elementwise (C3, C10);
 - `HasLoss`: `loss_gradient` of ŷ, y, and `loss_value` when it has one (C5);
 - `HasInputGradient`: `input_gradient(x, y, loss)`, ∂L/∂x of shape (batch, n_in) (C10);
 - `HasSGDStep`: `sgd_step(x, y, loss, lr)` then `state_dict()` in torch's layout (C8).
-handmlp itself is the default implementation (`reference.conformance.adapters.HandmlpImplementation`).
+handmlp itself is the default implementation (`reference.conformance.default.HandmlpImplementation`).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ __all__ = [
     "LossSpec",
     "NotApplicableError",
     "capabilities",
+    "tensor_name",
 ]
 
 
@@ -120,9 +121,12 @@ class Implementation(Protocol):
         """∂L/∂θ at (x, y), keyed and shaped like the state_dict."""
         ...
 
-    def tensor_name(self, key: str) -> str:
-        """The implementation's own name for a state_dict key ("weights[0]", "W1", …)."""
-        ...
+
+def tensor_name(impl: Any, key: str) -> str:
+    """The implementation's own name for a state_dict key ("weights[0]", "W1", …) when it offers
+    `tensor_name(key)`, else the key itself."""
+    name = getattr(impl, "tensor_name", None)
+    return str(name(key)) if callable(name) else key
 
 
 @runtime_checkable

@@ -11,9 +11,6 @@ Fields are only ever added, never renamed or removed, within a schema version.
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import json
 import textwrap
 import time
@@ -33,7 +30,6 @@ FORMATS = ("text", "json", "markdown", "junit", "html")
 TORCH_HINT = (
     "torch is not installed: pip install torch==2.13.0 (or: pip install -c constraints.txt -e '.[test]')"
 )
-PLOTS_HINT = "matplotlib is not installed, so the HTML report has no plots: pip install matplotlib"
 
 
 @dataclass
@@ -143,7 +139,7 @@ def run_case(case: Case, has_torch: bool, impl: Any = None) -> CaseResult:
 
 def default_implementation() -> Any:
     """handmlp itself, the implementation the catalog checks when none is given."""
-    from reference.conformance.adapters import HandmlpImplementation
+    from reference.conformance.default import HandmlpImplementation
 
     return HandmlpImplementation()
 
@@ -183,7 +179,7 @@ def _number(value: float | None) -> str:
     return "—" if value is None else f"{value:.3g}"
 
 
-def _rows(report: Report) -> list[tuple[str, str, str, str, str]]:
+def table_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
     """(id, compared, worst error, bound, verdict) for each result, in id order."""
     rows = []
     for r in report.ordered():
@@ -202,7 +198,7 @@ def to_text(report: Report) -> str:
     header = ("case", "equation", "compared", "worst error", "bound", "verdict")
     rows = [
         (case_id, r.case.equation, computes, error, bound, verdict)
-        for r, (case_id, computes, error, bound, verdict) in zip(report.ordered(), _rows(report))
+        for r, (case_id, computes, error, bound, verdict) in zip(report.ordered(), table_rows(report))
     ]
     cells = [
         [textwrap.wrap(cell, TEXT_WRAP, break_on_hyphens=False) or [""] for cell in row]
@@ -270,7 +266,7 @@ def to_markdown(report: Report) -> str:
         "| case | equation | compared | worst error | bound | verdict |",
         "|---|---|---|---|---|---|",
     ]
-    for r, (case_id, computes, error, bound, verdict) in zip(report.ordered(), _rows(report)):
+    for r, (case_id, computes, error, bound, verdict) in zip(report.ordered(), table_rows(report)):
         lines.append(
             f"| `{case_id}` | {cell(r.case.equation)} | {cell(computes)} | {error} | {bound} | {verdict} |"
         )
@@ -305,119 +301,11 @@ def to_junit(report: Report) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
-def can_plot() -> bool:
-    """True when matplotlib is importable; the HTML report then inlines its plots."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _style(name: str) -> dict[str, Any]:
-    """torch's curve drawn wide and pale, handmlp's (and the bound) dashed with markers on top of it, so a
-    curve lying exactly on the other stays visible."""
-    if "torch" in name or name.startswith("error"):
-        return {"linewidth": 3.0, "alpha": 0.55}
-    return {"linewidth": 1.2, "linestyle": "--", "marker": "o", "markersize": 2.5}
-
-
-def figure(result: CaseResult) -> Any:
-    """One case's series as a matplotlib figure: values per step, and the error beside its bound; both axes
-    labelled, no title (the HTML caption names the case)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    series = result.outcome.series if result.outcome else {}
-    values = {k: v for k, v in series.items() if not k.startswith(("error", "bound"))}
-    errors = {k: v for k, v in series.items() if k.startswith(("error", "bound"))}
-    panels = [(p, label) for p, label in ((values, "value"), (errors, "|handmlp − torch| and bound")) if p]
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 3.4), squeeze=False)
-    for ax, (panel, label) in zip(axes[0], panels):
-        for name, ys in panel.items():
-            ax.plot(range(len(ys)), ys, label=name, markevery=max(1, len(ys) // 25), **_style(name))
-        if panel is errors:
-            ax.set_yscale("symlog", linthresh=1e-20)
-        ax.set_xlabel("step")
-        ax.set_ylabel("loss" if all("loss" in name for name in panel) else label)
-        ax.legend(fontsize=8)
-        ax.grid(alpha=0.3)
-    fig.tight_layout()
-    return fig
-
-
-def _png(result: CaseResult) -> str:
-    """The case's figure as base64 PNG data."""
-    import matplotlib.pyplot as plt
-
-    fig = figure(result)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _plots(report: Report) -> list[tuple[str, str]] | None:
-    """(case id, base64 PNG) for each case that recorded series; None when matplotlib is absent."""
-    if not can_plot():
-        return None
-    return [(r.case.id, _png(r)) for r in report.ordered() if r.outcome and r.outcome.series]
-
-
 def to_html(report: Report) -> str:
-    """One self-contained page: the summary, the table, and the plots inlined as PNG data (without
-    matplotlib, the page says the plots were left out and why)."""
-    colours = {"pass": "#1a7f37", "fail": "#cf222e", "skip": "#9a6700", "error": "#8250df", "n/a": "#57606a"}
-    body_rows = []
-    for r, (case_id, computes, error, bound, verdict) in zip(report.ordered(), _rows(report)):
-        body_rows.append(
-            "<tr>"
-            f"<td><code>{html.escape(case_id)}</code></td><td>{html.escape(r.case.equation)}</td>"
-            f"<td>{html.escape(computes)}</td><td>{html.escape(r.case.oracle)}</td><td>{error}</td><td>{bound}</td>"
-            f'<td style="color:{colours.get(r.status, "#1f2328")};font-weight:bold" '
-            f'title="{html.escape(r.detail)}">{verdict}</td>'
-            "</tr>"
-        )
-    plots = _plots(report)
-    if plots is None:
-        figures = f'<p class="no-plots">Plots omitted: {html.escape(PLOTS_HINT)}.</p>'
-    else:
-        figures = (
-            "\n".join(
-                f'<figure><img alt="{html.escape(case_id)}" src="data:image/png;base64,{data}">'
-                f"<figcaption>{html.escape(case_id)}</figcaption></figure>"
-                for case_id, data in plots
-            )
-            or "<p>No case in this run recorded a trajectory.</p>"
-        )
-    torch_line = report.torch_version or f"not installed ({TORCH_HINT})"
-    diagnosis = f"<p><strong>{html.escape(report.diagnosis)}</strong></p>" if report.diagnosis else ""
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>handmlp verify</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2em; color: #1f2328; }}
-table {{ border-collapse: collapse; font-size: 0.9em; }}
-th, td {{ border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; }}
-th {{ background: #f6f8fa; }}
-figure {{ display: inline-block; margin: 1em; }}
-</style></head>
-<body>
-<h1>handmlp verify: the course's equations against PyTorch</h1>
-<p>handmlp {html.escape(report.handmlp_version)}; torch {html.escape(torch_line)}.</p>
-<p><strong>{html.escape(report.summary())}</strong></p>{diagnosis}
-<table>
-<thead><tr><th>case</th><th>equation</th><th>compared</th><th>oracle</th>
-<th>worst error</th><th>bound</th><th>verdict</th></tr></thead>
-<tbody>
-{chr(10).join(body_rows)}
-</tbody>
-</table>
-<h2>Trajectories and errors against their bounds</h2>
-{figures}
-</body></html>
-"""
+    """One self-contained HTML page with the table and the plots (reference/conformance/html_page.py)."""
+    from reference.conformance.html_page import page
+
+    return page(report)
 
 
 RENDERERS: dict[str, Callable[[Report], str]] = {

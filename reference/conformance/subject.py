@@ -8,7 +8,7 @@ handmlp's own labels; for any other implementation they say "yours" and "torch's
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,8 +16,19 @@ from handmlp.losses import get_loss
 from handmlp.mlp import MLP
 from reference.conformance import diagnosis
 from reference.conformance.case import Outcome
-from reference.conformance.protocol import Architecture, Array, LossSpec, NotApplicableError, capabilities
+from reference.conformance.protocol import (
+    Architecture,
+    Array,
+    LossSpec,
+    NotApplicableError,
+    capabilities,
+    tensor_name,
+)
 from reference.oracle.compare import Comparison, compare_within_bound
+
+if TYPE_CHECKING:  # both need torch, imported where they run
+    from reference.oracle.bounds import NetworkBounds
+    from reference.twins.mlp import AutogradResult
 
 
 def architecture_of(net: MLP) -> Architecture:
@@ -67,20 +78,7 @@ def against_autograd(impl: Any, net: MLP, x: Array, y: Array, loss: LossSpec) ->
         y_hat = np.asarray(impl.forward(x.copy()))
         grads = impl.gradients(x.copy(), y, loss)
     torch_side, bounds = autograd_gradients(net, x, y, fn), network_bounds(net, x, y, fn)
-    handmlp = "handmlp" in found
-    name = (lambda k: k) if handmlp else (lambda k: f"∂L/∂{impl.tensor_name(k)}")
-    results = [compare_within_bound("output" if handmlp else "ŷ", y_hat, torch_side.output, bounds.output)]
-    if hasattr(impl, "loss_value") and "loss" in found:
-        results.append(
-            compare_within_bound("loss", impl.loss_value(y_hat, y, loss), torch_side.loss, bounds.loss)
-        )
-    missing = sorted(set(torch_side.grads) - set(grads))
-    if missing:
-        raise AssertionError(f"gradient keys differ: yours lack {missing}")
-    results += [
-        compare_within_bound(name(k), grads[k], torch_side.grads[k], bounds.grads[k])
-        for k in torch_side.grads
-    ]
+    results = _forward_and_gradient_comparisons(impl, found, y_hat, grads, y, loss, torch_side, bounds)
     ev = diagnosis.Evidence(
         arch,
         loss,
@@ -90,7 +88,7 @@ def against_autograd(impl: Any, net: MLP, x: Array, y: Array, loss: LossSpec) ->
         grads,
         torch_side.grads,
         bounds.grads,
-        impl.tensor_name,
+        lambda key: tensor_name(impl, key),
     )
     why = (
         ""
@@ -99,17 +97,64 @@ def against_autograd(impl: Any, net: MLP, x: Array, y: Array, loss: LossSpec) ->
     )
     why = why or diagnosis.diagnose(ev) or ""
     if "input_gradient" in found:
-        grad_x = np.asarray(impl.input_gradient(x.copy(), y, loss))
-        if not why:
-            why = diagnosis.input_gradient(ev, grad_x, torch_side.grad_input, bounds.grad_input) or ""
-        if grad_x.shape == torch_side.grad_input.shape:
-            results.append(
-                compare_within_bound(
-                    "input" if handmlp else "∂L/∂x", grad_x, torch_side.grad_input, bounds.grad_input
-                )
-            )
-    outcome = outcome_of(results, impl)
-    if why and outcome.passed:  # a shape-level finding (∂L/∂x of another width) leaves no comparison
+        input_results, why = _input_gradient_comparison(impl, found, x, y, loss, ev, torch_side, bounds, why)
+        results += input_results
+    return _with_diagnosis(outcome_of(results, impl), why)
+
+
+def _forward_and_gradient_comparisons(
+    impl: Any,
+    found: frozenset[str],
+    y_hat: Array,
+    grads: dict[str, Array],
+    y: Array,
+    loss: LossSpec,
+    torch_side: AutogradResult,
+    bounds: NetworkBounds,
+) -> list[Comparison]:
+    """ŷ first (the diagnosis reads it there), then L when the implementation exposes it, then ∂L/∂θ."""
+    handmlp = "handmlp" in found
+    name = (lambda k: k) if handmlp else (lambda k: f"∂L/∂{tensor_name(impl, k)}")
+    results = [compare_within_bound("output" if handmlp else "ŷ", y_hat, torch_side.output, bounds.output)]
+    if hasattr(impl, "loss_value") and "loss" in found:
+        results.append(
+            compare_within_bound("loss", impl.loss_value(y_hat, y, loss), torch_side.loss, bounds.loss)
+        )
+    missing = sorted(set(torch_side.grads) - set(grads))
+    if missing:
+        raise AssertionError(f"gradient keys differ: yours lack {missing}")
+    return results + [
+        compare_within_bound(name(k), grads[k], torch_side.grads[k], bounds.grads[k])
+        for k in torch_side.grads
+    ]
+
+
+def _input_gradient_comparison(
+    impl: Any,
+    found: frozenset[str],
+    x: Array,
+    y: Array,
+    loss: LossSpec,
+    ev: diagnosis.Evidence,
+    torch_side: AutogradResult,
+    bounds: NetworkBounds,
+    why: str,
+) -> tuple[list[Comparison], str]:
+    """∂L/∂x against torch's (no comparison when its shape differs), and the diagnosis it gives when
+    nothing upstream has explained a failure already."""
+    grad_x = np.asarray(impl.input_gradient(x.copy(), y, loss))
+    if not why:
+        why = diagnosis.input_gradient(ev, grad_x, torch_side.grad_input, bounds.grad_input) or ""
+    if grad_x.shape != torch_side.grad_input.shape:
+        return [], why
+    label = "input" if "handmlp" in found else "∂L/∂x"
+    return [compare_within_bound(label, grad_x, torch_side.grad_input, bounds.grad_input)], why
+
+
+def _with_diagnosis(outcome: Outcome, why: str) -> Outcome:
+    """The outcome carrying the diagnosis when it failed; a finding with no failed comparison (∂L/∂x of
+    another width leaves none) fails it."""
+    if why and outcome.passed:
         outcome = Outcome(False, float("inf"), 0.0, why)
     outcome.diagnosis = why if not outcome.passed else ""
     return outcome

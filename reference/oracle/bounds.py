@@ -35,7 +35,10 @@ BOTH_SIDES = 2.0  # |handmlp − torch| ≤ |handmlp − exact| + |torch − exa
 
 @dataclass(frozen=True)
 class NetworkBounds:
-    """Per-element bounds on |handmlp − torch| for everything a forward and backward pass produces."""
+    """Per-element bounds on |handmlp − torch| for everything a forward and backward pass produces.
+
+    A deliberate mirror of reference.twins.mlp.AutogradResult, field for field: each field bounds the
+    field of the same name there."""
 
     output: Array
     loss: float
@@ -62,7 +65,26 @@ def network_bounds(net: MLP, x: Array, y: Array, loss: str | Loss) -> NetworkBou
     weights = [w.astype(np.float64) for w in net.weights]
     biases = [None if b is None else b.astype(np.float64) for b in net.biases]
     acts = [_float64_activation(act, w.shape[0]) for act, w in zip(net.activations, weights)]
+    trace, y_hat, e_out = _forward_bounds(x, weights, biases, acts, u)
+    y_arr = np.asarray(y) if loss_fn.name == "cross_entropy" else np.asarray(y, dtype=np.float64)
+    e_loss, grad, e_grad = loss_bounds(loss_fn, y_hat, y_arr, e_out, u)
+    grads, e_grad_x = _backward_bounds(trace, weights, biases, acts, grad, e_grad, u)
+    return NetworkBounds(
+        output=BOTH_SIDES * e_out,
+        loss=BOTH_SIDES * e_loss,
+        grads={name: grads[name] for name in net.parameters()},
+        grad_input=BOTH_SIDES * e_grad_x,
+    )
 
+
+# (a layer's input, its error bound, its pre-activation z, z's error bound), one per layer
+_Trace = list[tuple[Array, Array, Array, Array]]
+
+
+def _forward_bounds(
+    x: Array, weights: list[Array], biases: list[Array | None], acts: list[Activation], u: float
+) -> tuple[_Trace, Array, Array]:
+    """The forward pass in float64 with the error bound of each value: every layer's trace, ŷ, its bound."""
     a, e_a = np.asarray(x, dtype=np.float64), np.zeros(np.shape(x))
     trace = []
     for weight, bias, act in zip(weights, biases, acts):
@@ -73,26 +95,26 @@ def network_bounds(net: MLP, x: Array, y: Array, loss: str | Loss) -> NetworkBou
         a_next, e_next = _activation_forward(act, z, e_z, u)
         trace.append((a, e_a, z, e_z))
         a, e_a = a_next, e_next
-    y_hat, e_out = a, e_a
+    return trace, a, e_a
 
-    y_arr = np.asarray(y) if loss_fn.name == "cross_entropy" else np.asarray(y, dtype=np.float64)
-    e_loss, grad, e_grad = loss_bounds(loss_fn, y_hat, y_arr, e_out, u)
 
+def _backward_bounds(
+    trace: _Trace,
+    weights: list[Array],
+    biases: list[Array | None],
+    acts: list[Activation],
+    grad: Array,
+    e_grad: Array,
+    u: float,
+) -> tuple[dict[str, Array], Array]:
+    """The backward pass from ∂L/∂ŷ (`grad`, within `e_grad`): the bound of every ∂L/∂θ, and ∂L/∂x's."""
     grads: dict[str, Array] = {}
     grad_a, e_grad_a = grad, e_grad
     for layer in reversed(range(len(weights))):
         a_prev, e_prev, z, e_z = trace[layer]
         act, weight = acts[layer], weights[layer]
         batch = a_prev.shape[0]
-        for name, d_param in act.parameter_derivatives(z).items():
-            e_d = perturbed(_parameter_derivative(act, name), z, e_z) + u * np.abs(d_param)
-            contribution = e_grad_a * np.abs(d_param) + np.abs(grad_a) * e_d
-            magnitude = np.abs(grad_a * d_param)
-            shape = act.parameters()[name].shape
-            count = batch if shape != (1,) else grad_a.size
-            grads[f"{2 * layer + 1}.{name}"] = BOTH_SIDES * (
-                sum_to_shape(contribution, shape) + gamma(count, u) * sum_to_shape(magnitude, shape)
-            )
+        grads.update(_activation_parameter_bounds(act, z, e_z, grad_a, e_grad_a, batch, layer, u))
         d, e_d = _activation_derivative(act, z, e_z, u)
         delta = grad_a * d
         e_delta = e_grad_a * np.abs(d) + np.abs(grad_a) * e_d + u * np.abs(delta)
@@ -108,12 +130,24 @@ def network_bounds(net: MLP, x: Array, y: Array, loss: str | Loss) -> NetworkBou
         n_out = weight.shape[0]
         e_grad_a = e_delta @ np.abs(weight) + gamma(n_out, u) * (np.abs(delta) @ np.abs(weight))
         grad_a = delta @ weight
-    return NetworkBounds(
-        output=BOTH_SIDES * e_out,
-        loss=BOTH_SIDES * e_loss,
-        grads={name: grads[name] for name in net.parameters()},
-        grad_input=BOTH_SIDES * e_grad_a,
-    )
+    return grads, e_grad_a
+
+
+def _activation_parameter_bounds(
+    act: Activation, z: Array, e_z: Array, grad_a: Array, e_grad_a: Array, batch: int, layer: int, u: float
+) -> dict[str, Array]:
+    """The bounds of ∂L/∂θ for the learnable parameters of layer `layer`'s activation (none for most)."""
+    grads = {}
+    for name, d_param in act.parameter_derivatives(z).items():
+        e_d = perturbed(_parameter_derivative(act, name), z, e_z) + u * np.abs(d_param)
+        contribution = e_grad_a * np.abs(d_param) + np.abs(grad_a) * e_d
+        magnitude = np.abs(grad_a * d_param)
+        shape = act.parameters()[name].shape
+        count = batch if shape != (1,) else grad_a.size
+        grads[f"{2 * layer + 1}.{name}"] = BOTH_SIDES * (
+            sum_to_shape(contribution, shape) + gamma(count, u) * sum_to_shape(magnitude, shape)
+        )
+    return grads
 
 
 def loss_bounds(

@@ -73,7 +73,8 @@ class Comparison:
 
 
 def compare_within_bound(name: str, actual: Any, expected: Any, bound: Any) -> Comparison:
-    """Compare elementwise: each |actual − expected| must not exceed its bound; NaN never passes."""
+    """Compare elementwise: each |actual − expected| must not exceed its bound; NaN never passes, and an
+    infinite bound (a bound computed from an overflowing value) vouches only for exact equality."""
     a = np.asarray(actual, dtype=np.float64)
     e = np.asarray(expected, dtype=np.float64)
     b = np.broadcast_to(np.asarray(bound, dtype=np.float64), e.shape)
@@ -84,7 +85,7 @@ def compare_within_bound(name: str, actual: Any, expected: Any, bound: Any) -> C
     with np.errstate(invalid="ignore"):
         err = np.abs(a - e)
         err = np.where(a == e, 0.0, err)  # equal infinities agree
-        failed = ~(err <= b)
+        failed = ~(err <= b) | (np.isinf(b) & (err != 0))
         ratio = np.where(failed & (b == 0), np.inf, err / np.where(b > 0, b, 1.0))
     ratio = np.where(np.isnan(err), np.inf, ratio)
     worst = np.unravel_index(int(np.argmax(ratio)), e.shape) if e.ndim else ()

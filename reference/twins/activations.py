@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 
-from handmlp.activations import GELU_TANH_COEFFICIENT, Activation
+from handmlp.activations import GELU_TANH_COEFFICIENT, SQRT_2_OVER_PI, Activation, gelu_tanh_inner
 from handmlp.special import erf, logistic
 
 Array = NDArray[Any]
@@ -86,14 +86,14 @@ def _gelu_forward_magnitude(act: Activation, z: Array) -> Array:
 def _gelu_derivative_magnitude(act: Activation, z: Array) -> Array:
     inner = _gelu_inner(act, z)
     if getattr(act, "approximate", "none") == "tanh":
-        d_inner = np.sqrt(2.0 / np.pi) * (1.0 + 3.0 * GELU_TANH_COEFFICIENT * z * z)
+        d_inner = SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_COEFFICIENT * z * z)
         return 0.5 * (1.0 + np.abs(inner)) + 0.5 * np.abs(z) * (1.0 + inner * inner) * d_inner
     return 0.5 * (1.0 + np.abs(inner)) + np.abs(z) * np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
 
 
 def _gelu_inner(act: Activation, z: Array) -> Array:
     if getattr(act, "approximate", "none") == "tanh":
-        return np.tanh(np.sqrt(2.0 / np.pi) * (z + GELU_TANH_COEFFICIENT * z * z * z))
+        return np.tanh(gelu_tanh_inner(z))
     return erf(z / np.sqrt(2.0))
 
 

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 from numpy.typing import NDArray
 
-from handmlp.losses import Loss
+from handmlp.losses import BCE_LOG_FLOOR, Loss
 from reference.oracle.compare import perturbed
 
 Array = NDArray[Any]
@@ -55,8 +55,8 @@ def _hinge_value_magnitude(loss: Loss, y_hat: Array, y: Array) -> Array:
 
 def _bce_value_magnitude(loss: Loss, y_hat: Array, y: Array) -> Array:
     with np.errstate(divide="ignore"):
-        log_p = np.minimum(np.abs(np.log(y_hat)), 100.0)
-        log_q = np.minimum(np.abs(np.log(1.0 - y_hat)), 100.0)
+        log_p = np.minimum(np.abs(np.log(y_hat)), -BCE_LOG_FLOOR)
+        log_q = np.minimum(np.abs(np.log(1.0 - y_hat)), -BCE_LOG_FLOOR)
     return np.abs(y) * (log_p + 1.0) + np.abs(1.0 - y) * (log_q + 1.0)
 
 

@@ -106,39 +106,54 @@ def sgd_step_bound(
     out_p, out_b, scale = {}, {}, {}
     for name, p_in in params.items():
         u = unit_roundoff(p_in.dtype)
-        gamma3, gamma5 = float(gamma(3, u)), float(gamma(5, u))
+        gamma3 = float(gamma(3, u))
         p = np.abs(p_in.astype(np.float64))
         g_signed = (-1.0 if maximize else 1.0) * grads[name].astype(np.float64)
         d_p = _delta(delta_params, name, p)
         d_g = _delta(delta_grads, name, p)
         d = g_signed + lam * p_in.astype(np.float64)
         e_d = d_g + lam * d_p + BOTH_SIDES * gamma3 * (np.abs(g_signed) + lam * p)
-        s, e_s = d, e_d
         m_d = np.abs(g_signed) + lam * p  # summed magnitudes of what each line combines, for `scale`
-        m_s = m_d
+        direction = (d, e_d, m_d)
+        s, e_s, m_s = direction
         if mu != 0.0:
-            if name in buffers:
-                b = buffers[name].astype(np.float64)
-                b_abs = np.abs(b)
-                m_b = mu * b_abs + abs(1.0 - tau) * m_d
-                new_b = mu * b + (1.0 - tau) * d
-                e_b = (
-                    mu * _delta(delta_buffers, name, p)
-                    + abs(1.0 - tau) * e_d
-                    + BOTH_SIDES * gamma5 * (mu * b_abs + abs(1.0 - tau) * np.abs(d))
-                )
-            else:
-                new_b, e_b, m_b = d, e_d, m_d
-            out_b[name] = e_b
-            if nesterov:
-                s = d + mu * new_b
-                e_s = e_d + mu * e_b + BOTH_SIDES * gamma3 * (np.abs(d) + mu * np.abs(new_b))
-                m_s = m_d + mu * m_b
-            else:
-                s, e_s, m_s = new_b, e_b, m_b
+            buffer = _buffer_bound(buffers.get(name), direction, mu, tau, _delta(delta_buffers, name, p), u)
+            out_b[name] = buffer[1]
+            s, e_s, m_s = _nesterov_bound(direction, buffer, mu, gamma3) if nesterov else buffer
         out_p[name] = d_p + lr * e_s + BOTH_SIDES * gamma3 * (p + lr * np.abs(s))
         scale[name] = p + lr * m_s
     return StepBound(out_p, out_b, scale)
+
+
+# A value of the step, its error bound and the summed magnitudes it combines.
+_Bounded = tuple[Array, Array, Array]
+
+
+def _buffer_bound(
+    before: Array | None, direction: _Bounded, mu: float, tau: float, delta_before: Array, u: float
+) -> _Bounded:
+    """The momentum buffer after the step: b ← μ·b + (1 − τ)·d, or d itself on the first step (no buffer)."""
+    d, e_d, m_d = direction
+    if before is None:
+        return d, e_d, m_d
+    b = before.astype(np.float64)
+    b_abs = np.abs(b)
+    m_b = mu * b_abs + abs(1.0 - tau) * m_d
+    new_b = mu * b + (1.0 - tau) * d
+    e_b = (
+        mu * delta_before
+        + abs(1.0 - tau) * e_d
+        + BOTH_SIDES * float(gamma(5, u)) * (mu * b_abs + abs(1.0 - tau) * np.abs(d))
+    )
+    return new_b, e_b, m_b
+
+
+def _nesterov_bound(direction: _Bounded, buffer: _Bounded, mu: float, gamma3: float) -> _Bounded:
+    """The Nesterov step d + μ·b from the direction d and the new buffer b."""
+    (d, e_d, m_d), (new_b, e_b, m_b) = direction, buffer
+    s = d + mu * new_b
+    e_s = e_d + mu * e_b + BOTH_SIDES * gamma3 * (np.abs(d) + mu * np.abs(new_b))
+    return s, e_s, m_d + mu * m_b
 
 
 def _delta(deltas: Mapping[str, Array] | None, name: str, like: Array) -> Array:

@@ -227,3 +227,12 @@ def run_against_torch(
         float(np.max(np.abs(net.parameters()[k] - v)) / np.max(np.abs(v))) for k, v in final.items()
     )
     return report
+
+
+def start_lockstep(
+    net: MLP, loss_fn: Loss, optimizer: SGD, X: Array, Y: Array, hyper: dict[str, Any]
+) -> Lockstep:
+    """A `Lockstep` callback for a `fit` run of its own (the command line's `--compare-torch`), with torch
+    held to one thread for the rest of the process: its tensors are small, a thread pool only adds waits."""
+    torch.set_num_threads(1)
+    return Lockstep(net, loss_fn, optimizer, X, Y, hyper)
