@@ -10,6 +10,8 @@ check passed and at least one ran.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from typing import Any
 
@@ -37,8 +39,9 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load the implementation, run everything that applies, report; 0 only if all applicable passed."""
     from handmlp.cli import UsageError
-    from handmlp.cli.verify import write_report
+    from handmlp.cli.verify import check_output, write_report
 
+    _check_command_line(args)  # a mistake costs no torch import
     try:
         from reference.conformance import report as reports
         from reference.conformance.loading import SpecError, load_implementation
@@ -47,15 +50,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot import the reference package ({exc}); pip install torch==2.13.0") from exc
     if reports.torch_version() is None:
         raise UsageError(f"checking a network compares it with torch.autograd; {reports.TORCH_HINT}")
+    if args.output is not None:
+        check_output(args.output)
     try:
         impl = load_implementation(args.spec)
     except SpecError as exc:
         raise UsageError(str(exc)) from exc
     with one_thread():
-        try:
-            catalog = reports.run(args.pattern, impl=impl)
-        except ValueError as exc:  # a bad -k regex
-            raise UsageError(str(exc)) from exc
+        catalog = reports.run(args.pattern, impl=impl)
         spread = check_network(impl)
     report = reports.Report(
         catalog.results + spread.results,
@@ -69,3 +71,21 @@ def run(args: argparse.Namespace) -> int:
     if report.diagnosis:
         print(f"handmlp check: {report.diagnosis}", file=sys.stderr)
     return 0 if report.ok and report.count("pass") > 0 else 1
+
+
+def _check_command_line(args: argparse.Namespace) -> None:
+    """The mistakes that need nothing imported to be seen: the spec's form, a missing file, a bad -k."""
+    from handmlp.cli import UsageError
+
+    where, sep, attr = args.spec.rpartition(":")
+    if not sep or not where or not attr:
+        raise UsageError(
+            f"expected MODULE_OR_FILE:FACTORY (such as examples/network.py:make), got {args.spec!r}"
+        )
+    if where.endswith(".py") and not os.path.isfile(where):
+        raise UsageError(f"no such file: {where}")
+    if args.pattern is not None:
+        try:
+            re.compile(args.pattern)
+        except re.error as exc:
+            raise UsageError(f"-k: expected a regular expression, got {args.pattern!r} ({exc})") from None
