@@ -262,6 +262,7 @@ def check_elementwise(
     )
 
 
+# A deliberate mirror: the same signature as `check_elementwise`, plus the name its message uses.
 def assert_elementwise(
     f: Callable[[Array], Any],
     df: Callable[[Array], Any],
