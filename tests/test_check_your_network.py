@@ -3,6 +3,7 @@ bug is caught with the diagnosis naming the right equation and layer (the first 
 
 from __future__ import annotations
 
+import itertools
 import pathlib
 import sys
 from typing import Any
@@ -13,6 +14,9 @@ import pytest
 from handmlp import check_network
 from reference.conformance.adapters import ColumnVectors, WeightDict
 from reference.conformance.default import HandmlpImplementation
+from reference.conformance.diagnosis import Evidence, diagnose
+from reference.conformance.mutants import Mutation, backprop
+from reference.conformance.protocol import Architecture, LossSpec
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "examples"))
 import network
@@ -89,6 +93,34 @@ class SumForMean(two_layer_net.TwoLayerNet):
         if y is None:
             return out
         return out[0], {k: v * X.shape[0] for k, v in out[1].items()}
+
+
+class W1GradientDoubled(two_layer_net.TwoLayerNet):
+    """∂L/∂W1 twice what it is, ∂L/∂b1 and ∂L/∂X right: δ reaches W1 right, δ·aᵀ itself is off."""
+
+    def loss(self, X: Any, y: Any = None) -> Any:
+        out = super().loss(X, y)
+        if y is None:
+            return out
+        return out[0], {**out[1], "W1": 2 * out[1]["W1"]}
+
+
+class OutputWeightFromPreActivation(two_layer_net.TwoLayerNet):
+    """∂L/∂W_last = zᵀ·δ from the hidden layer's pre-activation z where a = ReLU(z) belongs."""
+
+    def loss(self, X: Any, y: Any = None) -> Any:
+        out = super().loss(X, y)
+        if y is None:
+            return out
+        h = X
+        for i in range(1, self.n):
+            z = h @ self.params[f"W{i}"] + self.params[f"b{i}"]
+            h = np.maximum(0, z)
+        n = X.shape[0]
+        probs = np.exp(self.loss(X) - self.loss(X).max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        probs[np.arange(n), y] -= 1
+        return out[0], {**out[1], f"W{self.n}": z.T @ probs / n}
 
 
 class InputOneLayerUp(two_layer_net.TwoLayerNet):
@@ -189,6 +221,26 @@ def test_planted_bug_is_caught_and_named(impl: Any, expected: list[str]) -> None
         assert words in diagnosis, diagnosis
 
 
+@pytest.mark.parametrize("input_key", ["X", None], ids=["with_input_gradient", "without"])
+def test_a_weight_gradient_alone_off_by_a_factor_names_delta_a_transpose_not_the_recursion(
+    input_key: str | None,
+) -> None:
+    diagnosis = _diagnosis(WeightDict(W1GradientDoubled, input_key=input_key))
+    assert diagnosis.startswith("the weight gradient ∂L/∂W1 = δ·aᵀ (C10, ∂L/∂w_ji = δ_j·a_i)"), diagnosis
+    assert (
+        "yours is exactly 2 × torch's for W1 only" in diagnosis and "∂L/∂b1 = Σ_batch δ is right" in diagnosis
+    )
+    assert "recursion" not in diagnosis
+
+
+def test_an_output_weight_gradient_from_the_wrong_activation_names_that_layers_weight_gradient() -> None:
+    diagnosis = _diagnosis(WeightDict(OutputWeightFromPreActivation, input_key="X"))
+    last = "W2"  # the first configuration to fail, 3-4-2, has two layers
+    assert diagnosis.startswith(f"the weight gradient ∂L/∂{last} = δ·aᵀ (C10"), diagnosis
+    assert f"∂L/∂{last} is wrong, while ∂L/∂b{last[1:]} = Σ_batch δ is right" in diagnosis
+    assert "loss gradient" not in diagnosis and "exactly" not in diagnosis
+
+
 def test_a_derivative_not_exposed_is_located_from_the_layers_that_fail(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -196,3 +248,22 @@ def test_a_derivative_not_exposed_is_located_from_the_layers_that_fail(
     diagnosis = _diagnosis(ColumnVectors(network.Network))  # no functions= given: nothing elementwise
     assert diagnosis.startswith("the derivative of sigmoid (C3, C10), located from the layers that fail")
     assert "output layer (weights[1])" in diagnosis and "lost its (1 − σ)" in diagnosis
+
+
+def test_without_a_bias_the_layers_below_show_the_delta_right_and_the_weight_gradient_is_named() -> None:
+    arch = Architecture((3, 4, 4, 2), ("relu", "relu", "identity"), (False, False, False))
+    rng = np.random.default_rng(0)
+    state = {
+        f"{2 * i}.weight": rng.normal(size=(m, n)) for i, (n, m) in enumerate(itertools.pairwise(arch.sizes))
+    }
+    x, y, loss = rng.normal(size=(5, 3)), rng.integers(0, 2, size=5), LossSpec("cross_entropy", "mean")
+    truth = backprop(arch, state, x, y, loss, Mutation())
+    assert truth is not None
+    yours = {**truth.grads, "2.weight": 3 * truth.grads["2.weight"]}  # the middle layer's δ·aᵀ tripled
+    bounds = {k: np.zeros_like(v) for k, v in truth.grads.items()}  # "torch" is the same float64 pass here
+    ev = Evidence(arch, loss, state, x, y, yours, truth.grads, bounds, lambda key: f"W[{key}]")
+    diagnosis = diagnose(ev)
+    assert diagnosis == (
+        "the weight gradient ∂L/∂W[2.weight] = δ·aᵀ (C10, ∂L/∂w_ji = δ_j·a_i): yours is exactly 3 × torch's "
+        "for W[2.weight] only, while every layer below it is right (δ flows down through them)"
+    )

@@ -4,10 +4,12 @@ A failing run is explained by testing hypotheses in the order information flows 
 output layer, then down the network): every gradient off by one exact constant (the batch size: sum for
 mean; 2: the ½ of ½(y − ŷ)²; −1: a sign), a transposed gradient, then layer by layer from the output: the
 output layer's δ (the loss gradient, or the output activation's derivative), a bias gradient missing or
-mis-summed, the delta recursion between layers l+1 and l (C10) with its known slips (g for g′ as in
-erratum E5, W for Wᵀ). A hypothesis "matches" when your values reproduce what the bug would compute to
-within 8× the derived bound plus 64 units of roundoff of the value (a diagnosis margin, not the verdict:
-the verdict is always the derived bound alone).
+mis-summed, a weight gradient wrong while the δ reaching it is right (its bias gradient Σ_batch δ is, or
+the layers below are: the fault is ∂L/∂W = δ·aᵀ itself, perhaps an exact constant factor), the delta
+recursion between layers l+1 and l (C10) with its known slips (g for g′ as in erratum E5, W for Wᵀ).
+A hypothesis "matches" when your values reproduce what the bug would compute to within 8× the derived
+bound plus 64 units of roundoff of the value (a diagnosis margin, not the verdict: the verdict is always
+the derived bound alone).
 """
 
 from __future__ import annotations
@@ -119,6 +121,49 @@ def _bias(ev: Evidence, layer: int) -> str | None:
     return f"∂L/∂{name} is wrong while ∂L/∂{ev.name(f'{2 * layer}.weight')} is right: ∂L/∂b = Σ_batch δ (C10)"
 
 
+def _delta_is_right(ev: Evidence, layer: int) -> str | None:
+    """What shows the δ of `layer` right: its bias gradient Σ_batch δ, else every layer below it (δ flows
+    down through them); None when nothing does."""
+    bias = f"{2 * layer}.bias"
+    if ev.arch.bias[layer]:
+        return f"∂L/∂{ev.name(bias)} = Σ_batch δ is right" if ev.passed(bias) else None
+    below = [k for k in ev.torch if int(k.split(".")[0]) < 2 * layer]
+    if below and all(ev.passed(k) for k in below):
+        return "every layer below it is right (δ flows down through them)"
+    return None
+
+
+def _factor(ev: Evidence, key: str) -> float | None:
+    """The exact constant c ≠ 1 (an integer or its reciprocal) with yours = c × torch's for `key`, if any."""
+    g, mine = ev.torch[key], np.asarray(ev.yours[key], dtype=np.float64)
+    if mine.shape != g.shape or not np.any(g) or not np.all(np.isfinite(mine)):
+        return None
+    ratio = float(np.sum(mine * g) / np.sum(g**2))
+    candidates = [float(round(ratio))] + ([1 / round(1 / ratio)] if 0 < abs(ratio) < 1 else [])
+    return next((c for c in candidates if c not in (0, 1) and ev.close(key, c * g)), None)
+
+
+def _weight(ev: Evidence, layer: int) -> str | None:
+    """∂L/∂W wrong while the δ reaching it is right: the weight-gradient formula δ·aᵀ, with the exact
+    constant factor when yours is one (and the failing weight gradients it spans)."""
+    right = _delta_is_right(ev, layer)
+    if right is None:
+        return None
+    key = f"{2 * layer}.weight"
+    name, c, found = ev.name(key), _factor(ev, key), f"∂L/∂{ev.name(key)} is wrong"
+    if c is not None:
+        failing = [k for k in ev.torch if not ev.passed(k)]
+        shared = [k for k in failing if k.endswith("weight") and _factor(ev, k) == c]
+        spans = f"{name} only" if failing == [key] else ", ".join(ev.name(k) for k in shared)
+        batch = ev.x.shape[0]
+        hints = {
+            batch: " (Σ over the batch where the mean belongs?)",
+            1 / batch: " (the mean where Σ belongs?)",
+        }
+        found = f"yours is exactly {c:g} × torch's for {spans}{hints.get(c, '') if batch > 1 else ''}"
+    return f"the weight gradient ∂L/∂{name} = δ·aᵀ (C10, ∂L/∂w_ji = δ_j·a_i): {found}, while {right}"
+
+
 def _output_layer(ev: Evidence, layer: int, keys: list[str]) -> str:
     act = ev.arch.activations[layer]
     if act != "identity" and _mutant_matches(ev, Mutation(frozenset(range(layer + 1))), keys):
@@ -168,6 +213,9 @@ def by_layer(ev: Evidence) -> str | None:
                 return bias
             continue
         keys = [weight] + ([f"{2 * layer}.bias"] if ev.arch.bias[layer] else [])
+        own = _weight(ev, layer)
+        if own:
+            return own
         return _output_layer(ev, layer, keys) if layer == last else _recursion(ev, layer, keys)
     return None
 
