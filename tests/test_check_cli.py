@@ -35,6 +35,27 @@ def test_check_junit_marks_not_applicable_as_skipped(tmp_path: pathlib.Path) -> 
     assert suite is not None and int(suite.get("failures", "1")) == 0 and int(suite.get("skipped", "0")) > 0
 
 
+def test_check_junit_and_text_both_call_the_cases_that_do_not_apply_not_applicable(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.xml"
+    assert main(["check", DICT, "--format", "junit", "-o", str(out)]) == 0
+    suite = ET.parse(out).getroot().find("testsuite")
+    assert suite is not None
+    messages = [s.get("message", "") for s in suite.iter("skipped")]
+    assert messages and all(m.startswith("not applicable: ") for m in messages), messages[:3]
+    assert "not applicable: about handmlp itself, not about TwoLayerNet" in messages
+    assert not any("does not offer handmlp" in m for m in messages)
+    counted = suite.find("properties/property[@name='not_applicable']")
+    assert counted is not None and int(counted.get("value", "-1")) == len(messages) == int(
+        suite.get("skipped", "-1")
+    )
+    capsys.readouterr()
+    assert main(["check", DICT]) == 0
+    summary = capsys.readouterr().out.rstrip().splitlines()[-1]
+    assert f"0 skipped, 0 errors; {len(messages)} not applicable in " in summary, summary
+
+
 def _planted(tmp_path: pathlib.Path) -> str:
     source = (ROOT / "examples" / "network.py").read_text(encoding="utf-8")
     (tmp_path / "planted_network.py").write_text(

@@ -124,7 +124,7 @@ def run_case(case: Case, has_torch: bool, impl: Any = None) -> CaseResult:
     if impl is not None:
         missing = sorted(set(case.needs) - capabilities(impl))
         if missing:
-            return CaseResult(case, "n/a", None, 0.0, f"{impl.name} does not offer {', '.join(missing)}")
+            return CaseResult(case, "n/a", None, 0.0, not_offered(impl.name, missing))
     start = time.perf_counter()
     try:
         outcome = case.run(impl if impl is not None else default_implementation())
@@ -135,6 +135,23 @@ def run_case(case: Case, has_torch: bool, impl: Any = None) -> CaseResult:
         return CaseResult(case, "error", None, time.perf_counter() - start, last)
     status = "pass" if outcome.passed else "fail"
     return CaseResult(case, status, outcome, time.perf_counter() - start, outcome.detail)
+
+
+OFFERS = {  # what each optional capability (reference.conformance.protocol) gives a case, for the messages
+    "activations": "the activation functions g and g′ (activation_functions)",
+    "loss": "the loss gradient ∂L/∂ŷ (loss_gradient)",
+    "input_gradient": "the input gradient ∂L/∂x (input_gradient)",
+    "sgd_step": "an SGD step (sgd_step)",
+}
+
+
+def not_offered(name: str, missing: Sequence[str]) -> str:
+    """Why a case is not applicable to the implementation `name` lacking `missing`; every renderer that
+    has no "n/a" status of its own (JUnit's <skipped>, pytest's skip) puts "not applicable: " before it."""
+    if "handmlp" in missing:
+        return f"about handmlp itself, not about {name}"
+    needs = " and ".join(OFFERS.get(m, m) for m in missing)
+    return f"needs {needs}, which {name} does not offer"
 
 
 def default_implementation() -> Any:
@@ -274,7 +291,10 @@ def to_markdown(report: Report) -> str:
 
 
 def to_junit(report: Report) -> str:
-    """JUnit XML: one testsuite, one testcase per case (classname = the course id), as CI systems ingest."""
+    """JUnit XML: one testsuite, one testcase per case (classname = the course id), as CI systems ingest.
+    A not-applicable case is a <skipped> whose message starts "not applicable: ", and the suite's
+    `not_applicable` property counts them apart from the cases skipped for want of torch, as the text
+    summary does (`skipped=` counts both)."""
     suite = ET.Element(
         "testsuite",
         name="handmlp-verify",
@@ -284,6 +304,8 @@ def to_junit(report: Report) -> str:
         skipped=str(report.count("skip") + report.count("n/a")),
         time=f"{report.seconds:.4f}",
     )
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="not_applicable", value=str(report.count("n/a")))
     for r in report.ordered():
         testcase = ET.SubElement(
             suite, "testcase", classname=r.case.course_id, name=r.case.id, time=f"{r.seconds:.4f}"
@@ -292,8 +314,10 @@ def to_junit(report: Report) -> str:
             ET.SubElement(testcase, "failure", message=r.detail[:500]).text = r.detail
         elif r.status == "error":
             ET.SubElement(testcase, "error", message=r.detail[:500]).text = r.detail
-        elif r.status in ("skip", "n/a"):
+        elif r.status == "skip":
             ET.SubElement(testcase, "skipped", message=r.detail)
+        elif r.status == "n/a":
+            ET.SubElement(testcase, "skipped", message=f"not applicable: {r.detail}")
         else:
             ET.SubElement(testcase, "system-out").text = r.detail
     suites = ET.Element("testsuites", name="handmlp-verify")
