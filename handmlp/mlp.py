@@ -286,11 +286,12 @@ def _checked_sizes(sizes: Any) -> list[int]:
         raise TypeError(
             f"sizes: expected a list of layer widths [n_in, …, n_out], got {type(sizes).__name__}"
         )
-    if len(sizes) < 2:
-        raise ValueError(f"sizes: expected at least an input and an output width, got {list(sizes)}")
     for n in sizes:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
             raise TypeError(f"sizes: expected integer widths, got {n!r}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes: expected at least an input and an output width, got {list(sizes)}")
+    for n in sizes:
         if n < 1:
             raise ValueError(f"sizes: expected positive widths, got {list(sizes)}")
     return [int(n) for n in sizes]

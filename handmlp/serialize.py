@@ -75,6 +75,9 @@ def save(net: MLP, path: str | os.PathLike[str], extras: Mapping[str, Any] | Non
     try:
         with os.fdopen(handle, "wb") as stream:
             np.savez(stream, **arrays)  # type: ignore[arg-type]  # names, not allow_pickle
+        umask = os.umask(0)  # read the umask (only os.umask tells it) and put it back at once
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as open() would create it, not mkstemp's private 0600
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

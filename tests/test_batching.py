@@ -134,3 +134,20 @@ def test_bad_schedule_arguments_are_named(
     args: dict[str, object] = {"n": 10, "batch_size": 3, "epochs": 1, **kwargs}
     with pytest.raises(error, match=match):
         batch_schedule(**args)  # type: ignore[arg-type]
+
+
+def test_the_default_seed_is_0_so_a_bare_schedule_is_reproducible() -> None:
+    bare = batch_schedule(10, 3, 2)
+    seeded = batch_schedule(10, 3, 2, seed=0)
+    assert [(e, i.tolist()) for e, i in bare] == [(e, i.tolist()) for e, i in seeded]
+    first_epoch = np.concatenate([i for e, i in bare if e == 0])
+    expected = np.random.default_rng(0).permutation(10)
+    assert first_epoch.tolist() == expected.tolist()
+
+
+def test_seed_none_draws_fresh_orders_each_a_permutation_per_epoch() -> None:
+    schedule = batch_schedule(12, 5, 3, seed=None)
+    for epoch in range(3):
+        visited = np.concatenate([i for e, i in schedule if e == epoch])
+        assert sorted(visited.tolist()) == list(range(12))
+    assert [len(i) for _, i in schedule] == [5, 5, 2] * 3

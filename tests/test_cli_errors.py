@@ -43,6 +43,8 @@ MISTAKES = [
     (["check", "json:no_such_function"], "json has no function 'no_such_function'"),
     (["check", "examples/check_network.py:implementation", "--format", "pdf"], "invalid choice: 'pdf'"),
     (["check", "examples/check_network.py:implementation", "-o", "missing_folder/r.txt"], "missing_folder"),
+    (["check", "examples/check_network.py:implementation", "-k", "("], "-k: expected a regular expression"),
+    (["train", "--save", "/"], "--save: expected a file name, got the folder '/'"),
     (["nosuch"], "invalid choice: 'nosuch'"),
     ([], "required: command"),
 ]
@@ -106,3 +108,17 @@ def test_python_dash_m_handmlp_and_version_work() -> None:
 def test_help_names_its_placeholders_plainly() -> None:
     text = _handmlp("verify", "--help").stdout
     assert "PATTERN_K" not in text and "-k REGEX" in text and "[ID ...]" in text and "--allow-skip" in text
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    listing = subprocess.Popen(
+        [sys.executable, "-m", "handmlp", "verify", "--list"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert listing.stdout is not None and listing.stdout.readline().startswith("C1/")
+    listing.stdout.close()  # as `| head -1` does
+    _, err = listing.communicate(timeout=120)
+    assert "Traceback" not in err and "BrokenPipeError" not in err

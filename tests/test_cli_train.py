@@ -4,6 +4,7 @@ evaluates to the same figure, compare with torch, and answer every mistake with 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,8 @@ import handmlp.optim
 import handmlp.train
 from handmlp.cli import main
 from handmlp.idx import MNIST_FILES, write_idx
-from handmlp.serialize import load
+from handmlp.mlp import MLP
+from handmlp.serialize import load, save
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -131,8 +133,16 @@ BAD = {
     "unknown loss": (["--loss", "mse"], "argument --loss: invalid choice"),
     "mnist without folder": (["--data", "mnist"], "data_dir: mnist is read from a folder"),
     "mnist missing folder": (["--data", "mnist", "--data-dir", "/nonexistent"], "no such folder"),
-    "save folder missing": (["--save", "/nonexistent/m.npz"], "--save: no such folder"),
-    "plot folder missing": (["--plot", "/nonexistent/p.png"], "--plot: no such folder"),
+    "save folder missing": (
+        ["--save", "/nonexistent/m.npz"],
+        "--save: expected a file in an existing folder",
+    ),
+    "save to a folder": (["--save", "/"], "--save: expected a file name, got the folder '/'"),
+    "plot folder missing": (
+        ["--plot", "/nonexistent/p.png"],
+        "--plot: expected a file in an existing folder",
+    ),
+    "empty width": (["--hidden", "16,,4"], "argument --hidden: expected widths"),
     "bad noise": (["--noise", "-1"], "argument --noise: expected a finite number ≥ 0"),
     "plot format": (["--plot", "p.xyz"], "--plot: expected a file ending in one of .png"),
     "bad fraction": (["--test-fraction", "2"], "test_fraction: expected a number in (0, 1)"),
@@ -247,3 +257,26 @@ def test_a_checkpoint_that_cannot_be_written_is_one_line_and_exit_1(
         capsys, "train", "--data", "xor", "--epochs", "1", "-q", "--save", str(tmp_path / "m")
     )
     assert status == 1 and err.strip().splitlines()[-1].startswith("handmlp train: --save failed: [Errno 28]")
+
+
+def test_digits_without_scikit_learn_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("sklearn", "sklearn.datasets"):  # as if the `digits` extra were not installed
+        monkeypatch.setitem(sys.modules, name, None)
+    status, out, err = _run(capsys, "train", "--data", "digits", "-q")
+    assert status == 2 and out == "" and "Traceback" not in err
+    assert err.strip().splitlines() == [
+        "handmlp train: error: digits: needs scikit-learn, which ships the "
+        'data; install it with pip install "handmlp[digits]"'
+    ]
+
+
+def test_a_saved_model_file_is_created_as_open_would_create_it(tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    umask = os.umask(0o022)
+    try:
+        save(MLP([2, 1]), path)
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644  # not mkstemp's private 0600

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from handmlp.activations import ACTIVATIONS
+from handmlp.cli.verify import check_output
 from handmlp.datasets import DATA_NAMES, Dataset, Standardizer, class_targets, load_dataset
 from handmlp.metrics import accuracy
 from handmlp.mlp import MLP
@@ -53,8 +54,10 @@ PLAYGROUND = {"hidden": [16, 16], "epochs": 300, "batch_size": 16, "lr": 0.05, "
 
 def _hidden(text: str) -> list[int]:
     """`--hidden 64,32` → [64, 32]; an empty string is no hidden layer."""
+    if not text.strip():
+        return []
     try:
-        widths = [int(part) for part in text.split(",") if part.strip()]
+        widths = [int(part) for part in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected widths such as 64,32, got {text!r}") from None
     if any(w < 1 for w in widths):
@@ -150,9 +153,8 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
 def _check_outputs(args: argparse.Namespace) -> None:
     """Every output and optional dependency checked before any training."""
     for option in ("save", "plot"):
-        path = getattr(args, option)
-        if path is not None and not Path(path).resolve().parent.is_dir():
-            raise _usage(f"--{option}: no such folder {Path(path).resolve().parent}")
+        if getattr(args, option) is not None:
+            check_output(getattr(args, option), f"--{option}")
     if args.plot is not None and not have_matplotlib():
         raise _usage(f"--plot {MATPLOTLIB_HINT}")
     if args.plot is not None and Path(args.plot).suffix.lower() not in PLOT_FORMATS:
@@ -342,7 +344,7 @@ def _load(*args: Any, **kwargs: Any) -> Dataset:
     """`load_dataset`, a missing file, folder or extra reported as a usage error (one line, exit 2)."""
     try:
         return load_dataset(*args, **kwargs)
-    except (OSError, ValueError, TypeError) as exc:  # ModuleNotFoundError and IDXError among them
+    except (OSError, ValueError, TypeError, ImportError) as exc:  # IDXError, a missing extra among them
         raise _usage(str(exc)) from exc
 
 

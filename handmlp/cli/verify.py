@@ -59,24 +59,24 @@ def add_parser(commands: Any) -> None:
     verify.set_defaults(run=run)
 
 
-def check_output(path: str) -> None:
+def check_output(path: str, option: str = "--output") -> None:
     """Refuse, before any case runs, an output path that cannot be written: a folder, a file in a missing
     folder, a read-only file. A file this check creates is removed again."""
     from handmlp.cli import UsageError
 
     if os.path.isdir(path):
-        raise UsageError(f"--output: expected a file name, got the folder {path!r}")
+        raise UsageError(f"{option}: expected a file name, got the folder {path!r}")
     folder = os.path.dirname(path) or "."
     if not os.path.isdir(folder):
         raise UsageError(
-            f"--output: expected a file in an existing folder, got {path!r} (no folder {folder!r})"
+            f"{option}: expected a file in an existing folder, got {path!r} (no folder {folder!r})"
         )
     existed = os.path.exists(path)
     try:
         with open(path, "a", encoding="utf-8"):
             pass
     except OSError as exc:
-        raise UsageError(f"--output: expected a writable file, got {path!r} ({exc.strerror})") from None
+        raise UsageError(f"{option}: expected a writable file, got {path!r} ({exc.strerror})") from None
     if not existed:
         os.remove(path)
 
