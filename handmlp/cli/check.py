@@ -42,20 +42,21 @@ def run(args: argparse.Namespace) -> int:
     from handmlp.cli.verify import check_output, write_report
 
     _check_command_line(args)  # a mistake costs no torch import
+    if args.output is not None:
+        check_output(args.output)
+    from reference.conformance.loading import SpecError, load_implementation  # NumPy only
+
+    try:
+        impl = load_implementation(args.spec)
+    except SpecError as exc:
+        raise UsageError(str(exc)) from exc
     try:
         from reference.conformance import report as reports
-        from reference.conformance.loading import SpecError, load_implementation
         from reference.conformance.network import check_network, first_diagnosis, one_thread
     except ImportError as exc:  # torch absent or a broken install
         raise UsageError(f"cannot import the reference package ({exc}); pip install torch==2.13.0") from exc
     if reports.torch_version() is None:
         raise UsageError(f"checking a network compares it with torch.autograd; {reports.TORCH_HINT}")
-    if args.output is not None:
-        check_output(args.output)
-    try:
-        impl = load_implementation(args.spec)
-    except SpecError as exc:
-        raise UsageError(str(exc)) from exc
     with one_thread():
         catalog = reports.run(args.pattern, impl=impl)
         spread = check_network(impl)
