@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from handmlp.activations import ACTIVATIONS
 from handmlp.cli.verify import check_output
 from handmlp.datasets import DATA_NAMES, Dataset, Standardizer, class_targets, load_dataset
+from handmlp.losses import LOSSES
 from handmlp.metrics import accuracy
 from handmlp.mlp import MLP
 from handmlp.optim import SGD
@@ -33,15 +34,7 @@ from handmlp.train import History, fit, objective_loss
 
 Array = NDArray[Any]
 
-LOSSES = (
-    "cross_entropy",
-    "half_squared_error",
-    "squared_error",
-    "l1",
-    "hinge",
-    "binary_cross_entropy",
-    "bce_with_logits",
-)
+TRAINABLE_LOSSES = sorted(name for name in LOSSES if name != "zero_one")  # zero_one has no gradient
 # Settings that train each data set well here; every one can be overridden on the command line.
 PRESETS: dict[str, dict[str, Any]] = {
     "digits": {"hidden": [128], "epochs": 20, "batch_size": 32, "lr": 0.05, "activation": "tanh"},
@@ -105,7 +98,9 @@ def add_parser(commands: Any) -> None:
     _data_arguments(train, "spiral")
     train.add_argument("--hidden", type=_hidden, default=None, help="hidden widths, e.g. 64,32")
     train.add_argument("--activation", choices=sorted(ACTIVATIONS), default=None, help="hidden layers")
-    train.add_argument("--loss", choices=LOSSES, default="cross_entropy", help="(default cross_entropy)")
+    train.add_argument(
+        "--loss", choices=TRAINABLE_LOSSES, default="cross_entropy", help="(default cross_entropy)"
+    )
     train.add_argument("--epochs", type=int, default=None, help="passes over the training data")
     train.add_argument("--batch-size", type=_positive_int, default=None, help="samples per step")
     train.add_argument("--lr", type=float, default=None, help="learning rate η")
