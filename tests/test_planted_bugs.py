@@ -55,7 +55,7 @@ def _sign_flip_in_loss_gradient(mp: pytest.MonkeyPatch) -> None:
 
 
 def _weight_gradient_off_by_one_ppm(mp: pytest.MonkeyPatch) -> None:
-    """A wrong factor of (1 + 1e-6), the size DEVELOPERS.md says a float64 check must catch."""
+    """A wrong factor of (1 + 1e-6), the size a float64 check must catch (README: comparisons)."""
 
     def wrong(delta: Any, a_prev: Any, weight: Any) -> Any:
         grad_w, grad_b, grad_a = linear_backward(delta, a_prev, weight)
