@@ -69,6 +69,7 @@ class MLP:
             (f"{2 * i}.weight", f"{2 * i}.bias" if b is not None else None, f"{2 * i + 1}.")
             for i, b in enumerate(self.biases)
         ]
+        self._state_names = self._names()  # backward's key order, fixed once the activations are built
         self._cache: list[tuple[Array, Array, Array]] | None = None
         self._grad_buffers: MappingProxyType[str, Array] | None = None
         self.grad_input: Array | None = None
@@ -204,7 +205,7 @@ class MLP:
             if b_key is not None:
                 grads[b_key] = grad_b
         self.grad_input = grad_a if input_grad else None
-        return {name: grads[name] for name in self._names()}  # state_dict order
+        return {name: grads[name] for name in self._state_names}  # state_dict order
 
     def _names(self) -> list[str]:
         """The state_dict names in order (weights, biases, activation parameters by layer)."""

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from handmlp.validation import FLOAT_DTYPES, check_finite, flag, real
+from handmlp.validation import FLOAT_DTYPES, check_all_finite, flag, real
 
 Array = NDArray[Any]
 
@@ -284,9 +284,10 @@ def _checked_like_params(
     """Each value an ndarray of its parameter's shape and dtype, finite; keys those of the parameters."""
     if not isinstance(values, Mapping):
         raise TypeError(f"{what}: expected a dict of name to ndarray, got {type(values).__name__}")
-    extra = sorted(set(values) - set(params))
-    missing = sorted(set(params) - set(values)) if require_all else []
-    if extra or missing:
+    keys, names = values.keys(), params.keys()
+    if keys != names if require_all else not keys <= names:
+        extra = sorted(set(values) - set(params))
+        missing = sorted(set(params) - set(values)) if require_all else []
         raise ValueError(f"{what}: keys do not match the parameters: missing {missing}, unexpected {extra}")
     checked: dict[str, Array] = {}
     for name, value in values.items():
@@ -298,6 +299,6 @@ def _checked_like_params(
             raise TypeError(f"{label}: expected dtype {target.dtype} like the parameter, got {value.dtype}")
         if value.shape != target.shape:
             raise ValueError(f"{label}: expected shape {target.shape} like the parameter, got {value.shape}")
-        check_finite(label, value)
         checked[name] = value
+    check_all_finite((f"{what}[{name!r}]", value) for name, value in checked.items())
     return checked

@@ -17,7 +17,8 @@ import handmlp.cli.train as cli_train
 import handmlp.optim
 import handmlp.train
 from handmlp.cli import main
-from handmlp.idx import MNIST_FILES, write_idx
+from handmlp.datasets import load_dataset
+from handmlp.idx import MNIST_FILES, load_mnist, write_idx
 from handmlp.mlp import MLP
 from handmlp.serialize import load, save
 
@@ -117,6 +118,15 @@ def test_mnist_from_a_folder_of_idx_files(tmp_path: Path, capsys: pytest.Capture
     assert status == 0, err
     assert "mnist: 40 training and 20 test samples, 10 classes; network 784-128-10" in err
     assert "(20 held-out samples)" in out
+
+
+def test_mnist_pixels_share_one_mean_and_std(tmp_path: Path) -> None:
+    """Scaled per pixel, an edge pixel inked in a few training images reaches hundreds of σ: SGD diverges."""
+    _mnist(tmp_path)
+    data = load_dataset("mnist", str(tmp_path))
+    pixels = load_mnist(str(tmp_path), "train")[0].astype(np.float64)
+    np.testing.assert_allclose(data.standardizer.mean, np.full(784, pixels.mean()), rtol=1e-12)
+    np.testing.assert_allclose(data.standardizer.std, np.full(784, pixels.std()), rtol=1e-12)
 
 
 BAD = {

@@ -91,6 +91,17 @@ def test_standardizer_uses_training_statistics_and_only_centres_constant_feature
         Standardizer([0.0], [0.0])
 
 
+def test_standardizer_over_all_features_gives_every_column_the_overall_mean_and_std() -> None:
+    train = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 255.0]])  # the last pixel inked once
+    scaler = Standardizer.fit(train, per_feature=False)
+    np.testing.assert_array_equal(scaler.mean, np.full(3, train.mean()))
+    np.testing.assert_array_equal(scaler.std, np.full(3, train.std()))
+    assert scaler.transform(train).max() == pytest.approx((255.0 - train.mean()) / train.std())
+    assert Standardizer.fit(np.full((2, 3), 7.0), per_feature=False).std.tolist() == [1.0, 1.0, 1.0]
+    with pytest.raises(TypeError, match="per_feature"):
+        Standardizer.fit(train, per_feature="no")
+
+
 def test_digits_are_sklearns_1797_images_of_64_pixels() -> None:
     pytest.importorskip("sklearn")
     x, y = digits()
