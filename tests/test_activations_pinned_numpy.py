@@ -1,6 +1,6 @@
 """What the other activation tests left loose, pinned without torch: the exact words of the refusals, the
-underflows and overflows the code declares harmless passing under np.errstate(all="raise"), and ELU's
-unused branch never overflowing, even at the largest alpha."""
+settings a bare extra activation has, the floating-point errors the code declares harmless passing under
+np.errstate(all="raise"), and ELU's unused branch never overflowing, even at the largest alpha."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 
 from handmlp import get_activation
 from handmlp.activations import ELU, GELU, ReLU, Softplus
+from handmlp.extra_activations import ISRU, SoftExponential
 from tests.matrix import DTYPES
 
 
@@ -31,6 +32,11 @@ REFUSALS: list[tuple[Callable[[], Any], type[Exception], str]] = [
         lambda: get_activation(ReLU(), negative_slope=0.1),
         TypeError,
         "settings: only given with a name, not with an Activation instance",
+    ),
+    (
+        lambda: get_activation(3),  # type: ignore[arg-type]
+        TypeError,
+        "activation: expected a name or an Activation, got int",
     ),
 ]
 
@@ -77,3 +83,46 @@ def test_elus_unused_branch_does_not_overflow_at_the_largest_alpha() -> None:
         value, derivative = act.value(z), act.gradient(z)
     assert np.array_equal(value, [-alpha, 0.0, 0.0, 1.0, 1000.0])
     assert np.array_equal(derivative, [0.0, alpha, alpha, 1.0, 1.0])
+
+
+def test_bare_extra_activations_have_their_neutral_settings() -> None:
+    """Named alone, isru is z/√(1 + z²) (α = 1), swish_beta is SiLU (β = 1), soft_exponential the identity."""
+    z: np.ndarray = np.array([-2.5, -0.75, 0.5, 3.0])
+    assert get_activation("isru").settings() == {"alpha": 1.0}
+    assert np.array_equal(get_activation("isru").value(z), z / np.hypot(z, 1.0))
+    assert np.array_equal(get_activation("swish_beta").value(z), get_activation("silu").value(z))
+    assert np.array_equal(get_activation("soft_exponential").value(z), z)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "huge"), [(np.float64, 1e200), (np.float32, 1e30)], ids=["float64", "float32"]
+)
+def test_isru_derivative_underflowing_to_zero_passes_under_errstate_raise(dtype: type, huge: float) -> None:
+    """(1/√(1 + αz²))³ is below the tiniest float beyond |z| ≈ 1e102 (1e12 in float32): 0, no exception."""
+    with np.errstate(all="raise"):
+        got = ISRU().gradient(np.array([-huge, huge], dtype=dtype))
+    assert np.array_equal(got, [0.0, 0.0]), got
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=_dtype_name)
+@pytest.mark.parametrize("alpha", [0.5, -0.5, 0.0])
+def test_soft_exponentials_unused_branch_errors_pass_under_errstate_raise(alpha: float, dtype: type) -> None:
+    """Both branches are computed and np.where keeps one; at these z one of them overflows (e^(αz) at 1e4),
+    takes the log of a negative number (α(z + α) > 1), divides by zero (α(z + α) = 1 at z = ±1.5),
+    underflows (α·z at a subnormal z) or, at z = ±∞ with α = 0, multiplies 0 by ∞. With every
+    floating-point error raising, the results are those computed with every error ignored."""
+    tiny = float(np.finfo(dtype).smallest_subnormal)
+    z: np.ndarray = np.array([-np.inf, -1e4, -1.5, -tiny, 0.0, tiny, 1.5, 1e4, np.inf], dtype=dtype)
+    act = SoftExponential(init=alpha)
+    act.build(z.size, np.dtype(dtype))
+    formulas: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+        "value": act.value,
+        "derivative": act.gradient,
+        "alpha derivative": lambda z: act.parameter_gradients(z)["alpha"],
+    }
+    for kind, formula in formulas.items():
+        with np.errstate(all="ignore"):
+            expected = formula(z)
+        with np.errstate(all="raise"):
+            got = formula(z)
+        assert np.array_equal(got, expected, equal_nan=True), (kind, got, expected)
