@@ -120,7 +120,8 @@ class ELU(Activation):
         self.alpha = real("alpha", alpha)
 
     def value(self, z: Array) -> Array:
-        return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0.0)))
+        # z ≥ 0, not z > 0: at ±0 the value is z itself, −0 kept as in torch (α·expm1(min(−0, 0)) is +0).
+        return np.where(z >= 0, z, self.alpha * np.expm1(np.minimum(z, 0.0)))
 
     def gradient(self, z: Array, a: Array | None = None) -> Array:
         # e^z underflows to 0 for z below about −745 (−104 in float32): α·e^z is then below the tiniest float.
