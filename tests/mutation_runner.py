@@ -18,6 +18,7 @@ import fnmatch
 import gc
 import json
 import os
+import random
 import select
 import signal
 import subprocess
@@ -164,6 +165,7 @@ def run_items(name: str, items: list[Any], pipe: int) -> int:
     from mutmut.mutation.trampoline import set_mutant_under_test
 
     set_mutant_under_test(name)
+    os.environ.pop("MUTANT_UNDER_TEST", None)  # the trampolines then read the process-local copy, faster
     for i, item in enumerate(items):
         following = items[i + 1] if i + 1 < len(items) else None
         if any(report.failed for report in runtestprotocol(item, nextitem=following, log=False)):
@@ -181,7 +183,20 @@ def worker(jobs_file: Path, out: Path) -> int:
     os.chdir(MUTANTS)
     sys.path.insert(0, os.getcwd())
     set_mutant_under_test("")
-    args = ["--rootdir=.", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "--no-cov", "tests"]
+    # --tb=native: pytest's own traceback parses every mutated file it passes through (thousands of lines
+    # each, one copy of a function per mutant) for every failure, which cost seconds per kill.
+    args = [
+        "--rootdir=.",
+        "-q",
+        "--tb=native",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:logging",
+    ]
+    args += ["--no-cov", "tests"]
     return int(pytest.main(args, plugins=[MutantLoop(jobs["tests"], jobs["durations"], out)]))
 
 
@@ -194,6 +209,7 @@ def run(patterns: list[str], workers: int, rerun: bool) -> dict[str, dict[str, A
     names = all_mutants(patterns)
     done = {} if rerun else load_results()
     todo = [n for n in names if n not in done]
+    random.Random(0).shuffle(todo)  # stopped early, what has run is a uniform sample of every module
     tests, durations = tests_by_mutant(todo)
     print(f"{len(names)} mutants match, {len(todo)} to run, {workers} workers", flush=True)
     RESULTS.mkdir(exist_ok=True)
