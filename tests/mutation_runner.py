@@ -81,8 +81,10 @@ def tests_by_mutant(names: list[str]) -> tuple[dict[str, list[str]], dict[str, f
 class MutantLoop:
     """A pytest plugin that replaces the test loop: after collection, fork per mutant and run its tests."""
 
-    def __init__(self, jobs: dict[str, list[str]], durations: dict[str, float], out: Path) -> None:
-        self.jobs, self.durations, self.out = jobs, durations, out
+    def __init__(
+        self, jobs: dict[str, list[str]], durations: dict[str, float], out: Path, kills: Counter[str]
+    ) -> None:
+        self.jobs, self.durations, self.out, self.kills = jobs, durations, out, kills
 
     def pytest_runtestloop(self, session: Any) -> bool:
         import handmlp
@@ -95,18 +97,21 @@ class MutantLoop:
         gc.freeze()  # the collected session stays shared with every fork, untouched
         from mutmut.utils.format_utils import mangled_name_from_mutant_name
 
-        # A test that killed one mutant of a function is likely to kill the next: try those first.
+        # A test that killed one mutant of a function is likely to kill the next: try those first, then
+        # the tests that killed most mutants anywhere (from earlier runs too), then the fastest.
         killers: dict[str, list[str]] = defaultdict(list)
+        kills = self.kills
         with self.out.open("a") as results:
             for name, tests in self.jobs.items():
                 function = mangled_name_from_mutant_name(name.replace("__init__.", ""))
                 first = [t for t in killers[function] if t in items]
-                order = first + [t for t in tests if t in items and t not in first]
-                chosen = [items[t] for t in order]
+                rest = sorted((t for t in tests if t in items and t not in first), key=lambda t: -kills[t])
+                chosen = [items[t] for t in first + rest]
                 outcome = self.run_mutant(name, chosen, sum(self.durations.get(t, 0.0) for t in tests))
                 if outcome["killer"]:
                     killer = outcome["killer"].removeprefix("mutants/")
                     killers[function] = [killer, *[t for t in killers[function] if t != killer][:9]]
+                    kills[killer] += 1
                 results.write(json.dumps(outcome) + "\n")
                 results.flush()
         return True
@@ -180,6 +185,9 @@ def worker(jobs_file: Path, out: Path) -> int:
     from mutmut.mutation.trampoline import set_mutant_under_test
 
     jobs, out = json.loads(jobs_file.read_text()), out.resolve()
+    kills = Counter(
+        o["killer"] for o in load_results().values() if o["killer"]
+    )  # before leaving for mutants/
     os.chdir(MUTANTS)
     sys.path.insert(0, os.getcwd())
     set_mutant_under_test("")
@@ -196,16 +204,18 @@ def worker(jobs_file: Path, out: Path) -> int:
         "-p",
         "no:logging",
     ]
-    args += ["--no-cov", "tests"]
-    return int(pytest.main(args, plugins=[MutantLoop(jobs["tests"], jobs["durations"], out)]))
+    # the test files mutmut's stats know (not ones added since, which its map of reach does not cover)
+    args += ["--no-cov", *sorted({test.split("::")[0] for test in jobs["durations"]})]
+    return int(pytest.main(args, plugins=[MutantLoop(jobs["tests"], jobs["durations"], out, kills)]))
 
 
 # --- the driver ---------------------------------------------------------------------------------------------
 
 
-def run(patterns: list[str], workers: int, rerun: bool) -> dict[str, dict[str, Any]]:
+def run(patterns: list[str], workers: int, rerun: bool, skip_prepare: bool) -> dict[str, dict[str, Any]]:
     """Prepare, split the mutants over `workers` processes, wait, and return every mutant's outcome."""
-    prepare()
+    if not skip_prepare:
+        prepare()
     names = all_mutants(patterns)
     done = {} if rerun else load_results()
     todo = [n for n in names if n not in done]
@@ -284,12 +294,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("patterns", nargs="*", help="mutant names to run (fnmatch), e.g. 'handmlp.losses*'")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--rerun", action="store_true", help="run again mutants that have a result")
+    parser.add_argument(
+        "--skip-prepare", action="store_true", help="go on with mutants/ as it is (no copy, no new stats)"
+    )
     parser.add_argument("--worker", nargs=2, metavar=("JOBS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         return worker(Path(args.worker[0]), Path(args.worker[1]))
     start = time.perf_counter()
-    results = run(args.patterns, args.workers, args.rerun)
+    results = run(args.patterns, args.workers, args.rerun, args.skip_prepare)
     write_back(results)
     print(summary(results))
     print(f"\n{len(results)} mutants in {time.perf_counter() - start:.0f} s")
