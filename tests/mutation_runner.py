@@ -139,7 +139,7 @@ class MutantLoop:
             os.close(read)
             os._exit(run_items(name, items, write))
         os.close(write)
-        limit = 10.0 * estimate + 10.0
+        limit = 10.0 * estimate + 60.0
         killer = b""
         while True:
             ready, _, _ = select.select([read], [], [], max(0.0, start + limit - time.perf_counter()))
