@@ -13,7 +13,7 @@ import pytest
 
 from handmlp import get_activation
 from handmlp.activations import ELU, GELU, ReLU, Softplus
-from handmlp.extra_activations import ISRU, SoftExponential
+from handmlp.extra_activations import ISRU, Gaussian, SoftExponential
 from tests.matrix import DTYPES
 
 
@@ -49,14 +49,16 @@ def test_activation_refusals_name_the_argument_and_list_the_choices(
         call()
 
 
-# (what is computed, at z, its exact result): e^z, e^(βz) and e^(−z²/2) underflow to 0 (or, softplus at
-# +1000, e^(βz) overflows in the branch np.where drops), each under an errstate the code sets to "ignore".
+# (what is computed, at z, its exact result): e^z, e^(βz), e^(−z²/2) and e^(−z²) underflow to 0 (or,
+# softplus at +1000, e^(βz) overflows in the branch np.where drops), each under an errstate set to "ignore".
 DECLARED_HARMLESS: list[tuple[str, Callable[[np.ndarray], np.ndarray], list[float], list[float]]] = [
     ("elu'", ELU().gradient, [-1000.0, 1000.0], [0.0, 1.0]),
     ("elu(alpha=2)'", ELU(alpha=2.0).gradient, [-1000.0], [0.0]),
     ("softplus", Softplus().value, [-1000.0, 1000.0], [0.0, 1000.0]),
     ("softplus(beta=2)", Softplus(beta=2.0).value, [-1000.0, 1000.0], [0.0, 1000.0]),
     ("gelu'", GELU().gradient, [-100.0, 100.0], [0.0, 1.0]),
+    ("gaussian", Gaussian().value, [-100.0, 100.0], [0.0, 0.0]),
+    ("gaussian'", Gaussian().gradient, [-100.0, 100.0], [0.0, 0.0]),
 ]
 
 
