@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from handmlp.gradcheck import assert_elementwise, check_elementwise, elementwise_derivative, estimator
+from handmlp.gradcheck import (
+    assert_elementwise,
+    check_elementwise,
+    elementwise,
+    elementwise_derivative,
+    estimator,
+)
 
 Fn = Callable[[Any], Any]
 
@@ -163,8 +169,14 @@ def x_abs_x(z: Any) -> Any:
     return z * np.abs(z)
 
 
-# Smooth, flat near 0 (x³: goes down the ladder), kinked (relu, |x|), f″ jumping (x·|x|); x within exp's range
-# in float32 too. Both signs, 0, a point a step off a kink, and |x| > 1 where steps scale with |x|.
+def relu_to_three_halves(z: Any) -> Any:
+    """max(x, 0)^(3/2): differentiable at 0 (f′ = 0); its one-sided disagreement √h halves per rung."""
+    return np.maximum(z, 0.0) ** 1.5
+
+
+# Smooth, flat near 0 (x³: goes down the ladder), kinked (relu, |x|), f″ jumping (x·|x|), a one-sided
+# disagreement that exactly halves per rung (max(x, 0)^1.5 at 0: not a kink). x: both signs, 0, a point a
+# step off a kink, |x| > 1 where the steps scale with |x|, all within exp's range in float32 too.
 FUNCTIONS: dict[str, Fn] = {
     "sin": np.sin,
     "exp": np.exp,
@@ -172,13 +184,14 @@ FUNCTIONS: dict[str, Fn] = {
     "relu": relu,
     "abs": np.abs,
     "x|x|": x_abs_x,
+    "relu^1.5": relu_to_three_halves,
 }
 POINTS = [-3.0, -1e-3, -2e-5, 0.0, 1e-12, 2e-5, 0.5, 1.0, 7.25, 80.0]
 DTYPES = [np.float64, np.float32]
 METHODS = ["central", "richardson"]
 
 
-# --- the ladder and its steps --------------------------------------------------------------------------
+# --- the ladder and its steps -------------------------------------------------------------------------------
 
 
 def test_unit_roundoff_is_half_the_machine_epsilon_of_the_dtype() -> None:
@@ -225,8 +238,10 @@ def test_steps_are_made_exact_in_the_dtype_of_x(dtype: Any) -> None:
         assert np.array_equal(h_plus[k], (x_plus[k] - x).astype(np.float64))
         assert np.array_equal(h_minus[k], (x - x_minus[k]).astype(np.float64))
     assert np.all(h_plus > 0) and np.all(h_minus > 0)
-    if dtype == np.float32:  # rounding x ± h moved the steps off h: they are the exact ones, not h
-        assert not np.array_equal(h_plus[0], (steps[0] * scale).astype(dtype))
+    if dtype == np.float32:  # h is rounded to float32 before x ± h: half the least subnormal rounds to 0
+        tiny = np.array([np.finfo(dtype).smallest_subnormal], dtype=dtype)
+        x_plus, x_minus, h_plus, _ = estimator.exact_steps(tiny, [float(tiny[0]) / 2], np.ones(1))
+        assert x_plus[0, 0] == x_minus[0, 0] == tiny[0] and h_plus[0, 0] == 0
 
 
 def test_roundoff_of_a_value_is_ulps_u_times_it_or_four_noise_levels_when_larger() -> None:
@@ -269,6 +284,7 @@ def test_estimate_on_the_whole_ladder_is_the_documented_one_field_by_field(
     got = estimator.estimate(samples, method, roundoff, x_abs)
     refs = [Reference(f, float(xi), method, dtype, conditioned=conditioned).estimate(LEVELS) for xi in x]
     for field_name in ("value", "error", "left", "right", "curvature", "side_error"):
+        assert getattr(got, field_name).dtype == np.float64, field_name
         assert _same(getattr(got, field_name), [getattr(r, field_name) for r in refs]), field_name
     assert got.kink.tolist() == [r.kink for r in refs]
 
@@ -379,7 +395,7 @@ def test_every_elements_bound_is_twice_the_error_plus_the_claimed_values_own_rou
         assert result.abs_error == abs(est.value - c) and result.numerical == est.value
 
 
-# --- the complex step -------------------------------------------------------------------------------------
+# --- the complex step ---------------------------------------------------------------------------------------
 
 
 def complex_reference(f: Fn, xi: float, dtype: Any) -> tuple[float, float, float]:
@@ -539,3 +555,75 @@ def test_assert_elementwise_checks_with_the_method_levels_and_ulps_it_is_given(
     assert (
         checked.numerical == value[checked.index] and checked.abs_error == abs(value - df(x))[checked.index]
     )
+
+
+# --- edge cases: nothing to check, and floating-point exceptions raised -------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(0,), (0, 3)])
+def test_an_empty_x_is_checked_with_nothing_to_compare_and_passes(shape: tuple[int, ...]) -> None:
+    x = np.zeros(shape)
+    result = check_elementwise(np.sin, np.cos, x)
+    assert result.passed and result.n_checked == 0 and result.index is None and result.n_evaluations == 5
+    value, error = elementwise_derivative(np.sin, x, "richardson")
+    assert value.shape == error.shape == shape
+
+
+def quiet_exp(z: Any) -> Any:
+    """exp, overflowing to inf without a floating-point exception of its own."""
+    with np.errstate(over="ignore"):
+        return np.exp(z)
+
+
+@pytest.mark.parametrize("method", ["central", "richardson", "complex"])
+def test_the_checker_raises_no_floating_point_exception_of_its_own(method: str) -> None:
+    """Under np.errstate(all="raise"): f overflowing beside x (inf − inf, inf/inf in the differences), a kink
+    at 0 and one 1e-300 from it (subnormal one-sided differences), x³ going down the ladder."""
+    with np.errstate(all="raise"):
+        overflow = check_elementwise(quiet_exp, quiet_exp, np.array([709.78, 1.0, 0.0]), method)
+        assert not overflow.passed and overflow.index == (0,) and overflow.n_failed == 1
+        if method != "complex":  # relu is not analytic: refused
+            kinked = check_elementwise(relu, lambda z: (z > 0) * 1.0, np.array([0.0, 1e-300, -1.0]), method)
+            assert kinked.passed and [k.index for k in kinked.kinks] == [(0,), (1,)]
+        assert_elementwise(cube, lambda z: 3 * z**2, FLAT_AT_FOUR + 1e-4, method)
+
+
+# --- the thresholds at their boundaries, on samples made by hand --------------------------------------------
+
+
+def _hand_made(right: tuple[float, float], left: tuple[float, float]) -> estimator.Samples:
+    """Two rungs h = 4 and 1 at x with f(x) = 0 and the given one-sided differences (coarser rung first)."""
+    h = np.array([[4.0], [1.0]])
+    f_plus = np.array([[right[0] * 4.0], [right[1]]])
+    f_minus = np.array([[-left[0] * 4.0], [-left[1]]])
+    return estimator.Samples(f_plus, f_minus, np.zeros(1), h, h.copy())
+
+
+@pytest.mark.parametrize(
+    ("right", "steady"), [((1.0, 0.5), False), ((1.0, 0.5 + 2.0**-52), True), ((1.0, 2.0), True)]
+)
+def test_a_disagreement_that_keeps_more_than_half_its_size_is_steady(
+    right: tuple[float, float], steady: bool
+) -> None:
+    """right − left at the finer rung over that at the coarser: above ½ (a kink keeps it; a smooth f's shrinks
+    4×): then the one-sided derivatives get an error estimate (NaN elsewhere) and the kink test."""
+    est = estimator.estimate(_hand_made(right, (0.0, 0.0)), "central", estimator.Roundoff(2.0**-53, ULPS))
+    assert bool(np.isfinite(est.side_error[0])) == steady
+    assert bool(est.kink[0]) == steady  # roundoff 8u·|f| is far below these disagreements
+
+
+@pytest.mark.parametrize(("ulps", "kink"), [(1.0 / 8, False), (1.0 / 8 - 2.0**-10, True)])
+def test_a_kink_stands_strictly_more_than_eight_times_its_roundoff_above_it(ulps: float, kink: bool) -> None:
+    """One-sided differences 1 and 0 at both rungs, f(x + h) = 1 at h = 1: roundoff ulps·u·(|f₊| + 2|f₀| +
+    |f₋|)/h = ulps·u, and with u = 1 the disagreement 1 is exactly 8× it at ulps = 1/8: not a kink."""
+    est = estimator.estimate(_hand_made((1.0, 1.0), (0.0, 0.0)), "central", estimator.Roundoff(1.0, ulps))
+    assert bool(est.kink[0]) == kink and est.side_error[0] == ulps * 1.0
+
+
+def test_values_alone_within_exactly_ulps_u_of_both_still_reproduce() -> None:
+    """|3 − 1| = ulps·u·(|3| + |1|) at ulps·u = ½: the bound is inclusive; NaN reproduces only NaN."""
+    roundoff = estimator.Roundoff(0.5, 1.0)
+    assert elementwise._reproduces(np.array([3.0, np.nan]), np.array([1.0, np.nan]), roundoff)
+    assert not elementwise._reproduces(np.array([3.0 + 2.0**-50]), np.array([1.0]), roundoff)
+    assert not elementwise._reproduces(np.array([np.nan]), np.array([1.0]), roundoff)
+    assert not elementwise._reproduces(np.array([1.0]), np.array([np.nan]), roundoff)
