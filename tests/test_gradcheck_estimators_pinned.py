@@ -569,6 +569,18 @@ def test_an_empty_x_is_checked_with_nothing_to_compare_and_passes(shape: tuple[i
     assert value.shape == error.shape == shape
 
 
+@pytest.mark.parametrize(
+    ("method", "rungs_given"),
+    [("central", 2), ("central", 3), ("central", 7), ("richardson", 3), ("richardson", 7)],
+)
+def test_an_estimate_over_no_elements_is_empty_whatever_the_rungs(method: str, rungs_given: int) -> None:
+    """One candidate or several, no element to pick a best rung for: empty fields, not an IndexError."""
+    empty = np.zeros((rungs_given, 0))
+    samples = estimator.Samples(empty, empty.copy(), np.zeros(0), empty + 1.0, empty + 1.0)
+    est = estimator.estimate(samples, method, estimator.Roundoff(2.0**-53, ULPS), np.zeros(0))
+    assert all(getattr(est, name).shape == (0,) for name in estimator.ESTIMATE_FIELDS)
+
+
 def quiet_exp(z: Any) -> Any:
     """exp, overflowing to inf without a floating-point exception of its own."""
     with np.errstate(over="ignore"):
@@ -586,6 +598,23 @@ def test_the_checker_raises_no_floating_point_exception_of_its_own(method: str) 
             kinked = check_elementwise(relu, lambda z: (z > 0) * 1.0, np.array([0.0, 1e-300, -1.0]), method)
             assert kinked.passed and [k.index for k in kinked.kinks] == [(0,), (1,)]
         assert_elementwise(cube, lambda z: 3 * z**2, FLAT_AT_FOUR + 1e-4, method)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_the_numerical_derivative_of_values_near_the_float64_limit_raises_no_exception(method: str) -> None:
+    """1.5e308·sin: |f′| + |f| exceeds the largest float64 in the test for going down the ladder, which must
+    not raise under np.errstate(all="raise"); the derivative is the documented one (finite for central, ±inf
+    for Richardson, whose 16·D(h/4) overflows)."""
+    x = np.array([0.8, 2.0])
+    with np.errstate(all="raise"):
+        value, error = elementwise_derivative(huge_sin, x, method)
+    estimates = [Reference(huge_sin, xi, method).derivative() for xi in x]
+    assert _same(value, [e.value for e in estimates]) and _same(error, [e.error for e in estimates])
+    assert np.all(np.isfinite(value)) == (method == "central")
+
+
+def huge_sin(z: Any) -> Any:
+    return 1.5e308 * np.sin(z)
 
 
 # --- the thresholds at their boundaries, on samples made by hand --------------------------------------------
@@ -627,3 +656,29 @@ def test_values_alone_within_exactly_ulps_u_of_both_still_reproduce() -> None:
     assert not elementwise._reproduces(np.array([3.0 + 2.0**-50]), np.array([1.0]), roundoff)
     assert not elementwise._reproduces(np.array([np.nan]), np.array([1.0]), roundoff)
     assert not elementwise._reproduces(np.array([1.0]), np.array([np.nan]), roundoff)
+
+
+def _one_candidate(error: float, truncation: float, rounding: float) -> estimator.Candidates:
+    """One element, one candidate of value 1 with the given error and its parts (f(x) = 0, |x| ≤ 1)."""
+    one = np.ones((1, 1))
+    return estimator.Candidates(
+        one, np.full((1, 1), error), np.full(1, truncation), np.full(1, rounding), 1, one, None
+    )
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_an_element_goes_down_the_ladder_only_above_32_times_the_textbook_error_and_with_truncation_ahead(
+    method: str,
+) -> None:
+    """The textbook step leaves an error of eps^(2/3) (eps^(4/5) for Richardson) of the value's scale |f′| +
+    |f|/max(1, |x|): exactly 32× that is good enough; so is truncation that merely equals roundoff."""
+    eps = float(np.finfo(np.float64).eps)
+    good = REFINE * eps ** (0.8 if method == "richardson" else 2 / 3)  # × the scale, 1 here
+    zero, one = np.zeros(1), np.ones(1)
+
+    def needs(error: float, truncation: float, rounding: float) -> bool:
+        cands = _one_candidate(error, truncation, rounding)
+        return elementwise._needs_more_rungs(cands, zero, one, method, eps).tolist() == [0]
+
+    assert not needs(good, good, 0.0) and needs(good * (1 + eps), good, 0.0)
+    assert not needs(1.0, 0.5, 0.5) and needs(1.0, 0.5 + eps, 0.5 - eps)
