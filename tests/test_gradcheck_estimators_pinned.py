@@ -78,7 +78,8 @@ class Reference:
 
     def __post_init__(self) -> None:
         x = np.asarray([self.xi], dtype=self.dtype)
-        self.u = float(np.finfo(self.dtype).eps) / 2
+        out = np.asarray(self.f(x))  # u is the unit roundoff of f's values, of x's dtype if not floats
+        self.u = float(np.finfo(out.dtype if out.dtype.kind == "f" else self.dtype).eps) / 2
         self.scale = max(1.0, abs(float(x[0])))
         self.x_abs = abs(float(x[0]))
         self.f0 = self.at(x)
@@ -146,7 +147,7 @@ class Reference:
     def goes_down_the_ladder(self) -> bool:
         """Truncation above roundoff and the error above 32·eps^(2/3) (eps^(4/5)) of the value's scale."""
         est = self.estimate(self.first)
-        eps = 2 * self.u
+        eps = float(np.finfo(self.dtype).eps)  # of x: the textbook step's error is relative to x's precision
         good = REFINE * eps ** (0.8 if self.method == "richardson" else 2 / 3)
         good_enough = est.errors[-1] <= good * (abs(est.values[-1]) + abs(self.f0) / self.scale)
         return est.truncation > est.rounding and not good_enough
@@ -321,6 +322,24 @@ def quintic(z: Any) -> Any:
 
 def quintic_derivative(z: Any) -> Any:
     return 5 * z**4
+
+
+def test_the_roundoff_of_f_is_that_of_the_dtype_f_returns_or_of_x_for_integers() -> None:
+    """f computing in float64 from float32 x rounds like float64; integer values like x's floats."""
+    x = np.array([-0.75, 0.0, 0.5, 3.0], dtype=np.float32)
+    functions: dict[str, Fn] = {
+        "float64": lambda z: np.sin(z.astype(np.float64)),
+        "int64": lambda z: np.floor(z).astype(np.int64) + 7,
+        "bool": lambda z: z > -1,
+    }
+    for name, f in functions.items():
+        for method in METHODS:
+            value, error = elementwise_derivative(f, x, method)
+            estimates = [Reference(f, float(xi), method, np.float32).derivative() for xi in x]
+            assert _same(value, [e.value for e in estimates]), (name, method)
+            assert _same(error, [e.error for e in estimates]), (name, method)
+    assert Reference(functions["float64"], 0.5, "central", np.float32).u == 2.0**-53
+    assert Reference(functions["int64"], 0.5, "central", np.float32).u == 2.0**-24
 
 
 @pytest.mark.parametrize(("method", "f"), [("central", cube), ("richardson", quintic)])
