@@ -486,14 +486,15 @@ def test_complex_step_is_refused_just_past_twice_the_sum_of_both_errors_and_kept
 
 
 class Recorded:
-    """cube (times `factor` on arrays of another shape than `shape`), recording the shape of every call."""
+    """z**power (times `factor` on arrays of another shape than `shape`), recording every call's shape."""
 
-    def __init__(self, shape: tuple[int, ...], factor: float = 1.0) -> None:
-        self.shape, self.factor, self.shapes = shape, factor, []  # type: tuple[int, ...], float, list[Any]
+    def __init__(self, shape: tuple[int, ...], factor: float = 1.0, power: int = 3) -> None:
+        self.shape, self.factor, self.power = shape, factor, power
+        self.shapes: list[tuple[int, ...]] = []
 
     def __call__(self, z: Any) -> Any:
         self.shapes.append(z.shape)
-        return z**3 if z.shape == self.shape else self.factor * z**3
+        return z**self.power if z.shape == self.shape else self.factor * z**self.power
 
 
 # x³ is flat at the 4 elements near 0 (they go down the ladder), steep at the 8 others
@@ -506,6 +507,12 @@ def test_elements_down_the_ladder_are_evaluated_alone_shaped_m_by_1_six_rungs_ea
     value, _ = elementwise_derivative(f, FLAT_AT_FOUR)
     assert f.shapes == [WHOLE] * 5 + [ALONE] * 12
     assert np.array_equal(value, elementwise_derivative(cube, FLAT_AT_FOUR)[0])
+    f = Recorded(WHOLE, power=5)  # goes down the ladder with Richardson too, but at levels=3 has no rung left
+    elementwise_derivative(f, FLAT_AT_FOUR, "richardson", levels=4)
+    assert f.shapes == [WHOLE] * 7 + [ALONE] * 4
+    f.shapes.clear()
+    elementwise_derivative(f, FLAT_AT_FOUR, "richardson", levels=3)
+    assert f.shapes == [WHOLE] * 7
 
 
 @pytest.mark.parametrize(
