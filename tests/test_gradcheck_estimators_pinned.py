@@ -440,15 +440,24 @@ def complex_reference(f: Fn, xi: float, dtype: Any) -> tuple[float, float, float
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("name", ["sin", "exp"])
-def test_complex_step_is_im_f_of_x_plus_ih_over_h_with_the_documented_error(name: str, dtype: Any) -> None:
+@pytest.mark.parametrize("name", ["sin", "exp", "cube"])
+def test_complex_step_is_im_f_of_x_plus_ih_over_h_in_one_more_call(name: str, dtype: Any) -> None:
     f = FUNCTIONS[name]
     x = np.array(POINTS, dtype=dtype)
-    value, error = elementwise_derivative(f, x, "complex")
-    expected = [complex_reference(f, float(xi), dtype) for xi in x]
-    assert _same(value, [v for v, _, _ in expected]) and _same(error, [e for _, e, _ in expected])
+    value, _ = elementwise_derivative(f, x, "complex")
+    assert _same(value, [complex_reference(f, float(xi), dtype)[0] for xi in x])
     central = check_elementwise(f, lambda z: np.zeros_like(z), x).n_evaluations
     assert check_elementwise(f, lambda z: np.zeros_like(z), x, "complex").n_evaluations == central + 1
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", ["sin", "exp", "cube"])
+def test_complex_step_error_is_the_documented_one(name: str, dtype: Any) -> None:
+    f = FUNCTIONS[name]
+    x = np.array(POINTS, dtype=dtype)
+    _, error = elementwise_derivative(f, x, "complex")
+    assert _same(error, [complex_reference(f, float(xi), dtype)[1] for xi in x])
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
