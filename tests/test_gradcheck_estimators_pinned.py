@@ -473,6 +473,29 @@ def test_complex_step_passes_x_cubed_where_f_and_its_derivative_vanish(dtype: An
     ).passed
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_complex_step_of_a_vanishing_f_has_the_subnormal_spacing_over_h_as_its_error(dtype: Any) -> None:
+    """f = 0: Im f(x + ih) = 0 and all that is left of the error is ulps·(smallest subnormal of x's
+    precision)/h, the resolution of Im f near 0 (5e-324 in float64, 1e-45 in float32)."""
+    x = np.array([0.0, 0.5, 3.0], dtype=dtype)
+    value, error = elementwise_derivative(lambda z: 0 * z, x, "complex")
+    h = (1e-20 if dtype == np.float64 else 1e-10) * np.maximum(1.0, np.abs(x.astype(np.float64)))
+    h = h.astype(dtype).astype(np.float64)
+    assert np.all(value == 0) and np.array_equal(error, ULPS * float(np.finfo(dtype).smallest_subnormal) / h)
+
+
+@pytest.mark.parametrize(("dtype", "ctype"), [(np.float64, np.complex128), (np.float32, np.complex64)])
+def test_complex_step_calls_f_once_on_a_complex_array_of_x_shape_and_dtype(dtype: Any, ctype: Any) -> None:
+    calls: list[tuple[tuple[int, ...], Any]] = []
+
+    def sin(z: np.ndarray) -> np.ndarray:
+        calls.append((z.shape, z.dtype))
+        return np.sin(z)
+
+    assert_elementwise(sin, np.cos, FLAT_AT_FOUR.astype(dtype), "complex")
+    assert calls == [(WHOLE, dtype)] * 5 + [(WHOLE, ctype)]
+
+
 def _sin_off_by(offset: float) -> Fn:
     """sin, whose complex-step derivative is off by `offset` (Im f(x + ih) gains offset·h)."""
     return lambda z: np.sin(z) + 1j * offset * z.imag if np.iscomplexobj(z) else np.sin(z)
