@@ -597,6 +597,10 @@ def test_elementwise_entry_points_default_to_central_seven_rungs_eight_ulps() ->
     assert np.array_equal(value, explicit_value) and np.array_equal(error, explicit_error)
     with pytest.raises(AssertionError, match=r"^derivative: at \(0, 1\)"):
         assert_elementwise(cube, lambda z: 3 * z**2 + (z == 1.0), x)
+    # sin's worst bound counts roundoff, ulps·u·|f|: `ulps` shows in it (x³'s worst, at 0, is all truncation)
+    explicit = check_elementwise(np.sin, np.cos, x, "central", levels=LEVELS, ulps=ULPS)
+    assert explicit.bound != check_elementwise(np.sin, np.cos, x, ulps=ULPS + 1).bound
+    assert check_elementwise(np.sin, np.cos, x) == explicit == assert_elementwise(np.sin, np.cos, x)
 
 
 @pytest.mark.parametrize(("method", "levels", "ulps"), [("richardson", 4, 80.0), ("complex", 3, 2.0)])
