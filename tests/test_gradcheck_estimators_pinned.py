@@ -474,7 +474,7 @@ def test_complex_step_passes_x_cubed_where_f_and_its_derivative_vanish(dtype: An
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_complex_step_of_a_vanishing_f_has_the_subnormal_spacing_over_h_as_its_error(dtype: Any) -> None:
+def test_complex_step_of_the_zero_function_has_the_subnormal_spacing_over_h_as_its_error(dtype: Any) -> None:
     """f = 0: Im f(x + ih) = 0 and all that is left of the error is ulps·(smallest subnormal of x's
     precision)/h, the resolution of Im f near 0 (5e-324 in float64, 1e-45 in float32)."""
     x = np.array([0.0, 0.5, 3.0], dtype=dtype)
