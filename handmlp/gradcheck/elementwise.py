@@ -168,14 +168,14 @@ def numerical_derivative(
             getattr(central, name)[subset] = getattr(refined, name)
         n_evaluations = 2 * levels + 1
     numerical = NumericalDerivative(central.value, central.error, central, f0, scale, x_abs, n_evaluations)
-    return _complex_step(f, x, numerical, f_u, ulps) if method == "complex" else numerical
+    return _complex_step(f, x, numerical, f_u, ulps, steps[-1]) if method == "complex" else numerical
 
 
 def _complex_step(
-    f: Callable[[Array], Any], x: Array, central: NumericalDerivative, f_u: float, ulps: float
+    f: Callable[[Array], Any], x: Array, central: NumericalDerivative, f_u: float, ulps: float, finest: float
 ) -> NumericalDerivative:
     """The complex-step derivative at every element in one call of f, refused where it disagrees with the
-    central differences already computed."""
+    central differences already computed (`finest`: the smallest relative step of their ladder)."""
     h = complex_step.COMPLEX_STEP[x.dtype] * central.scale
     z: Array = x.reshape(-1).astype(complex_step.complex_dtype(x.dtype))
     z = z + 1j * h.astype(x.dtype)
@@ -184,6 +184,11 @@ def _complex_step(
     derivative = out.imag.astype(np.float64) / h_used
     error = complex_step.complex_error(derivative, central.f0, central.scale, h_used, out.dtype, f_u, ulps)
     error += ulps * f_u * central.x_abs * central.estimate.curvature  # rounding x, as in bounds.compare
+    # Its truncation h²·|f‴|/6, which alone remains where f and f′ vanish (x³ at 0: Im (ih)³/h = −h²). The
+    # central error at a step h_k ≥ the finest bounds its truncation ≈ (15/18)·h_k²·|f‴|: scaled by (h/h_k)².
+    with np.errstate(under="ignore"):
+        truncation = (h_used / (finest * central.scale)) ** 2 * central.error
+    error += np.where(np.isfinite(truncation), truncation, 0.0)  # f overflowing beside x: as before
     agreement = bounds.BOUND_SAFETY * (central.estimate.error + error)
     complex_step.first_disagreement(derivative, central.estimate, agreement, x.shape, "element")
     return NumericalDerivative(
