@@ -630,3 +630,11 @@ def test_seed_none_draws_a_network_from_fresh_entropy_within_torchs_bounds() -> 
     for layer, fan_in in ((0, 4), (2, 3)):
         for kind in ("weight", "bias"):
             assert np.abs(net.parameters()[f"{layer}.{kind}"]).max() <= 1 / np.sqrt(fan_in)
+
+
+def test_bce_with_logits_at_the_decision_boundary_is_log_2_exactly() -> None:
+    """ℓ(0, y) = (1 − y)·0 + log(1 + e⁰) = log 2 for every target: the stable form's shift m = max(−x, 0) is
+    0 there, and any other shift (mathematically the same) rounds differently."""
+    loss = get_loss("bce_with_logits", "sum")
+    for target in (0.0, 0.3, 1.0):
+        assert loss.value(np.array([[0.0]]), np.array([[target]])) == float(np.log(2.0))
