@@ -90,7 +90,7 @@ def test_threshold_inputs_prepend_minus_one() -> None:
 
 def test_every_single_unit_rule_keeps_float32_inputs_in_float32() -> None:
     """float32 inputs give float32 weights and outputs: the zeros, a given start, the bias and threshold
-    columns and the targets all take the inputs' dtype."""
+    columns all take the inputs' dtype."""
     X = np.array([[1.0, 0.5], [0.25, -1.0], [-0.5, 0.75]], dtype=np.float32)
     labels, targets = np.array([1, -1, 1]), np.array([0.1, -0.3, 0.7])
     assert rosenblatt(X, labels).weights.dtype == np.float32
@@ -496,8 +496,9 @@ def test_erf_raises_no_floating_point_signal_from_zero_to_saturation() -> None:
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 def test_logistic_runs_where_overflow_and_underflow_raise(dtype: Any) -> None:
-    """Both tails are handled inside logistic (no overflow, the deep tail recomputed as e^x/(1 + e^x)):
-    nothing escapes to the caller's error state, and the results are σ's correctly rounded values' limits."""
+    """Both tails are handled inside logistic (e^(−x) overflowing, the deep tail recomputed as e^x/(1 + e^x)
+    and underflowing): nothing escapes to a caller whose floating-point errors raise, σ(∓∞) is 0 and 1 and
+    σ(0) is ½ exactly, and σ never decreases."""
     x = np.array([-np.inf, -1000.0, -745.0, -720.0, -100.0, -90.0, 0.0, 90.0, 1000.0, np.inf], dtype=dtype)
     with np.errstate(all="raise"):
         got = special.logistic(x)
@@ -566,7 +567,8 @@ def test_series_split_at_and_around_its_switch() -> None:
 
 
 def test_series_helpers_at_their_switch_use_the_closed_form() -> None:
-    """At |x| = switch each helper is its closed form exactly (the series there differs by an ulp or two)."""
+    """At |x| = switch each helper is its closed form exactly (for the two derivatives the series there is
+    an ulp away, so a switch that took |x| ≤ switch would show)."""
     t = np.array([0.5, -0.5])
     np.testing.assert_array_equal(special.expm1_over_x(t), np.expm1(t) / t)
     np.testing.assert_array_equal(special.expm1_over_x_derivative(t), (t * np.exp(t) - np.expm1(t)) / (t * t))
