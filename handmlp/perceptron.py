@@ -198,8 +198,11 @@ def _pm1_labels(y: Any, n: int) -> Array:
     if labels.shape != (n,):
         raise ValueError(f"y: expected one label per sample, shape ({n},), got {labels.shape}")
     if labels.dtype.kind not in "biuf" or not np.all((labels == 1) | (labels == -1)):
-        bad = labels[~((labels == 1) | (labels == -1))] if labels.dtype.kind in "biuf" else labels
-        raise ValueError(f"y: expected labels +1 or -1 (C1), got {bad.flat[0].item()!r}")
+        # The first label that is not ±1 (complex numbers and Python objects compare too), else the first.
+        bad = labels[~((labels == 1) | (labels == -1))] if labels.dtype.kind in "biufcO" else labels
+        first = (bad if bad.size else labels).flat[0]
+        shown = first.item() if isinstance(first, np.generic) else first
+        raise ValueError(f"y: expected labels +1 or -1 (C1), got {shown!r}")
     return labels.astype(np.float64)
 
 

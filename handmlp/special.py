@@ -80,6 +80,8 @@ def logistic(x: Array) -> Array:
     part, so the exponential never exceeds 1 in modulus; both forms are analytic.
     """
     x = np.asarray(x)
+    if x.dtype.kind in "iu":  # −x in an integer dtype wraps (unsigned: every x > 0; signed: the minimum)
+        x = x.astype(np.float64)
     # Overflow of e^(−x) is the deep negative tail handled below; underflow gives σ = 1 or a subnormal σ.
     with np.errstate(over="ignore", under="ignore"):
         if np.iscomplexobj(x):
