@@ -467,3 +467,13 @@ def test_each_refusal_names_the_argument_and_what_was_expected(
     with pytest.raises(error) as info:
         check_gradient(**arguments)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize("method", ["central", "richardson"])
+def test_a_loss_that_cancels_is_held_to_the_rounding_of_x_times_its_slope(method: str) -> None:
+    """docs/gradcheck.md: each value of f also counts ulps·u·|x·f′|, for an f computed from a rounded
+    intermediate of x. Σ (v² − 10⁴) near v = 100 rounds like v² (u·10⁴), not like its value (~1e-5), and
+    its probe along w sees no noise: its correct gradient passes only thanks to that term. Only correctly
+    rounded operations (v·v, −), so the same on every platform."""
+    x = 100.0 + np.array([1e-8, -2e-8, 5e-8])
+    assert check_gradient(lambda v: np.sum(v * v - 1e4), x, 2 * x, method).passed
