@@ -1,6 +1,7 @@
 """The gradient checker (handmlp.gradcheck.gradient, C15) pinned where mutation testing found it unpinned:
 how many times f is called and what is reported, the defaults and the options `assert_gradient` passes on,
-the noise probe (its points and its value), the random directions, and the dtypes of f, x and grad.
+the noise probe (its points and its value), the random directions, the dtypes of f, x and grad, the points
+f is evaluated at, the complex step's guard, the terms of the bounds, and the refusals' messages.
 docs/gradcheck.md describes each. NumPy only."""
 
 from __future__ import annotations
@@ -334,8 +335,8 @@ def test_the_complex_step_passes_a_zero_loss_and_a_linear_one_that_vanishes_at_x
 @pytest.mark.parametrize("mode", MODES)
 def test_a_float32_derivative_below_what_the_complex_step_resolves_is_not_failed(mode: str) -> None:
     """In float32 h = 10⁻¹⁰, and h·f′ underflows below float32's smallest subnormal (1.4e-45) for |f′| below
-    ~1e-35 (docs/gradcheck.md, float64's 1e-290 in float32): a claimed 1e-36 where f is flat passes, as
-    nothing finer can be told; a claimed 1e-33 fails."""
+    ~1e-35 (complex_step.complex_error: float64's 1e-290, in float32): a claimed 1e-36 where f is flat
+    passes, as nothing finer can be told; a claimed 1e-33 fails."""
     x = np.array([0.5, -0.25, 2.0], dtype=np.float32)
     flat = lambda v: np.sum(0 * v)  # noqa: E731
     assert check_gradient(flat, x, np.full(3, 1e-36, dtype=np.float32), "complex", mode).passed
@@ -365,9 +366,9 @@ def test_a_kink_is_reported_and_passes_a_subgradient_in_either_mode(mode: str, k
 @pytest.mark.parametrize("method", ["central", "richardson"])
 def test_a_float32_gradient_is_trusted_to_its_roundoff_over_the_whole_projection(method: str) -> None:
     """docs/gradcheck.md: in fast mode ⟨grad, w⟩ is trusted to ulps·u·⟨|grad|, |w|⟩. Two large entries
-    that round to the same float32 cancel along w = ±(1, −1): ⟨grad, w⟩ is then 0 in float32, 1e-6 exactly,
-    an error of their rounding, well within ulps·u₃₂·⟨|grad|, |w|⟩ (about 3e-4) and far above the same
-    values' float64 roundoff."""
+    that round to the same float32 cancel along w = ±(1, −1): ⟨grad, w⟩ is then 0 where the exact one is
+    ±1e-6, an error of their rounding well within ulps·u₃₂·⟨|grad|, |w|⟩ (about 3e-4) and far above the
+    same values' float64 roundoff."""
     a = 1000 / 3
     b = a + 1e-6
     pair = lambda v: a * v[0] + b * v[1]  # noqa: E731
@@ -415,7 +416,8 @@ def test_a_gradient_whose_projection_overflows_fails_without_a_floating_point_er
     mode: str, grad: np.ndarray
 ) -> None:
     """A gradient that blew up: ⟨grad, w⟩ overflows (or is inf − inf) along the directions. The check fails
-    it, and says so in its verdict, not with a RuntimeWarning (an error under np.errstate(all="raise"))."""
+    it, and says so in its verdict, not with a RuntimeWarning (an error under np.errstate(all="raise")):
+    fast mode computes ⟨|grad|, |w|⟩, which overflows too, under the same errstate as ⟨grad, w⟩."""
     with warnings.catch_warnings(), np.errstate(all="raise"):
         warnings.simplefilter("error")
         result = check_gradient(loss, X, grad, mode=mode)
@@ -426,8 +428,8 @@ def test_a_gradient_whose_projection_overflows_fails_without_a_floating_point_er
 def test_a_gradient_computed_from_rounded_products_of_x_is_trusted_to_ulps_of_x_times_f2(method: str) -> None:
     """docs/gradcheck.md: the claimed value is trusted to ulps·u·(|claimed| + |f|/max(1, |x|) + |x·f″|), the
     last term what rounding x inside the derivative's formula costs. ½·a·Σ(v − c)² near c ≈ 1e4 with its
-    gradient computed as a·x − a·c: off by ~u·|a·x| (up to 1.4e-13 here), ten times what the first two terms
-    and the numerical error allow, and a fraction of ulps·u·|x·f″| = 8·u·a·|x| (about 1e-12)."""
+    gradient computed as a·x − a·c: off by ~u·|a·x| (up to 1.4e-13 here), over ten times what the first two
+    terms and the numerical error allow, and a fraction of ulps·u·|x·f″| = 8·u·a·|x| (about 1e-12)."""
     a = 0.1
     c = np.array([10000.3, -7000.7, 12345.6])
     x = c + np.array([1e-3, -2e-3, 5e-4])
@@ -435,6 +437,16 @@ def test_a_gradient_computed_from_rounded_products_of_x_is_trusted_to_ulps_of_x_
     expanded = a * x - a * c
     assert np.max(np.abs(expanded - a * (x - c))) > 1e-13
     assert check_gradient(quadratic, x, expanded, method).passed
+
+
+@pytest.mark.parametrize("method", ["central", "richardson"])
+def test_a_loss_that_cancels_is_held_to_the_rounding_of_x_times_its_slope(method: str) -> None:
+    """docs/gradcheck.md: each value of f also counts ulps·u·|x·f′|, for an f computed from a rounded
+    intermediate of x. Σ (v² − 10⁴) near v = 100 rounds like v² (u·10⁴), not like its value (~1e-5), and
+    its probe along w sees no noise: its correct gradient passes only thanks to that term. Only correctly
+    rounded operations (v·v, −), so the same on every platform."""
+    x = 100.0 + np.array([1e-8, -2e-8, 5e-8])
+    assert check_gradient(lambda v: np.sum(v * v - 1e4), x, 2 * x, method).passed
 
 
 # --- refusals name the argument -----------------------------------------------------------------------------
@@ -467,13 +479,3 @@ def test_each_refusal_names_the_argument_and_what_was_expected(
     with pytest.raises(error) as info:
         check_gradient(**arguments)
     assert str(info.value) == message
-
-
-@pytest.mark.parametrize("method", ["central", "richardson"])
-def test_a_loss_that_cancels_is_held_to_the_rounding_of_x_times_its_slope(method: str) -> None:
-    """docs/gradcheck.md: each value of f also counts ulps·u·|x·f′|, for an f computed from a rounded
-    intermediate of x. Σ (v² − 10⁴) near v = 100 rounds like v² (u·10⁴), not like its value (~1e-5), and
-    its probe along w sees no noise: its correct gradient passes only thanks to that term. Only correctly
-    rounded operations (v·v, −), so the same on every platform."""
-    x = 100.0 + np.array([1e-8, -2e-8, 5e-8])
-    assert check_gradient(lambda v: np.sum(v * v - 1e4), x, 2 * x, method).passed
