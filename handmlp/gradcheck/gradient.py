@@ -198,9 +198,10 @@ def _fast(problem: _Problem, steps: list[float], method: str, directions: F64) -
     """⟨grad, w⟩ against the derivative of f along each direction w: 2·levels evaluations per direction
     (and one complex step each for "complex")."""
     count = directions.shape[0]
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing projection is handled just below
+    # a projection that overflows (NaN) and its rounding (an infinite bound) fail the check below, silently
+    with np.errstate(over="ignore", invalid="ignore"):
         claimed = _projected(directions, problem.grad)
-    claimed_rounding = problem.ulps * problem.claimed_u * (np.abs(directions) @ np.abs(problem.grad))
+        claimed_rounding = problem.ulps * problem.claimed_u * (np.abs(directions) @ np.abs(problem.grad))
     ones = np.ones(count)
     f0 = np.full(count, problem.f0)
     ladder_method = "richardson" if method == "richardson" else "central"
