@@ -20,6 +20,7 @@ from handmlp.gradcheck import (
     bounds,
     check_elementwise,
     check_gradient,
+    complex_step,
 )
 from handmlp.gradcheck.estimator import Estimate
 from handmlp.gradcheck.results import Kink, raise_unless
@@ -425,12 +426,51 @@ def test_the_complex_step_refusal_along_a_direction_names_it_without_one_sided_d
     assert tail.partition(")")[2] == NOT_ANALYTIC
 
 
+def test_the_complex_steps_error_is_ulps_roundoffs_of_f_prime_and_f_over_scale_plus_subnormal_over_h() -> (
+    None
+):
+    """ulps·u·(|f′| + |f(x)|/max(1, |x|)) + ulps·(smallest subnormal of the complex dtype)/h, with powers of
+    two: f′ = −1, f(x) = −8, max(1, |x|) = 4, u = 2⁻⁵³, h = 2⁻⁶⁰; the subnormal is float32's for complex64."""
+    for ctype, subnormal in ((np.complex128, 2.0**-1074), (np.complex64, 2.0**-149)):
+        error = complex_step.complex_error(
+            _one(-1.0), _one(-8.0), _one(4.0), _one(2.0**-60), np.dtype(ctype), U, 8.0
+        )
+        assert error.tolist() == [8 * U * (1 + 2) + 8 * subnormal / 2.0**-60]
+
+
+def _central(value: float) -> Estimate:
+    estimate = _kink_estimate(0.0, 0.0, 0.0)
+    estimate.value[:] = value
+    estimate.kink[:] = False
+    return estimate
+
+
+def test_the_complex_step_is_refused_only_beyond_the_bound_it_is_given() -> None:
+    central = _central(1.0)
+    complex_step.first_disagreement(_one(1.5), central, _one(0.5), (1,), "element")  # on the bound: kept
+    with pytest.raises(
+        ValueError, match=r"^complex step refused: at element \(0,\) it gives 1.5000000000000002 "
+    ):
+        complex_step.first_disagreement(_one(np.nextafter(1.5, 2.0)), central, _one(0.5), (1,), "element")
+    with pytest.raises(
+        ValueError, match=r"gives nan but central differences give 1 \(bound 0.5\)\. f is not"
+    ):
+        complex_step.first_disagreement(_one(np.nan), central, _one(0.5), (1,), "element")
+
+
 def test_a_float32_complex_step_bounds_a_derivative_it_cannot_resolve_by_float32s_subnormal_spacing() -> None:
     """f′ = 1e-36 in float32: h·f′ = 1e-46 underflows, the complex step gives 0, and its error is the float32
     subnormal spacing over h, ulps·2⁻¹⁴⁹/h (h = 1e-10 in float32), not float64's, 10²⁷⁸ times smaller."""
     tiny = np.float32(1e-36)
     x = np.array([0.25, -0.5], dtype=np.float32)
-    result = check_elementwise(lambda z: z * tiny, lambda z: np.full(z.shape, tiny), x, "complex")
+    dtypes = []
+
+    def f(z: np.ndarray) -> np.ndarray:
+        dtypes.append(z.dtype)
+        return z * tiny
+
+    result = check_elementwise(f, lambda z: np.full(z.shape, tiny), x, "complex")
+    assert dtypes[0] == np.float32 and dtypes[-1] == np.complex64  # f runs at x's precision, complex too
     h = float(np.float32(1e-10))
     assert result.passed and result.numerical == 0.0
     assert result.bound >= 2 * ULPS * float(np.finfo(np.float32).smallest_subnormal) / h
@@ -494,7 +534,16 @@ def _listed_kinks(result: GradcheckResult) -> list[str]:
 
 
 @pytest.mark.parametrize("count", [4, 5, 6, 8])
-def test_the_summary_lists_five_kinks_and_counts_the_rest(count: int) -> None:
+def test_the_summary_lists_five_failed_kinks_and_counts_the_rest(count: int) -> None:
+    kinks = [Kink((i,), 0.0, 1.0, 9.0, False) for i in range(count)]
+    more = [f"  … and {count - 5} more kinks"] if count > 5 else []
+    assert _listed_kinks(_result(passed=False, kinks=kinks)) == [f"  {k}" for k in kinks[:5]] + more
+
+
+@pytest.mark.parametrize("count", [4, 5, 6, 8])
+def test_the_summary_lists_five_kinks_when_none_failed(count: int) -> None:
+    """It used to list only four when none had failed, while counting the rest from five: of five kinks,
+    one was neither listed nor counted."""
     kinks = [Kink((i,), 0.0, 1.0, 0.0, True) for i in range(count)]
     more = [f"  … and {count - 5} more kinks"] if count > 5 else []
     assert _listed_kinks(_result(kinks=kinks)) == [f"  {k}" for k in kinks[:5]] + more
