@@ -24,9 +24,10 @@ def _came(value: Any) -> str:
 
 
 def point(x: Any) -> Array:
-    """x as a float32 or float64 array with finite values (its own dtype: it sets the dtype f runs in)."""
+    """x as a float32 or float64 array with finite values (its own dtype: it sets the dtype f runs in). An
+    ndarray subclass is taken as the plain array it holds (np.matrix's * is a matrix product)."""
     try:
-        array = x if isinstance(x, np.ndarray) else np.asarray(x)
+        array = np.asarray(x)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"x: expected an array of real numbers, got {_came(x)}") from exc
     if array.dtype.kind not in REAL_KINDS:

@@ -64,7 +64,7 @@ class GradcheckResult:
                 f"abs error {self.abs_error:.3g}, rel error {self.rel_error:.3g}, bound {self.bound:.3g}"
             )
         passed_kinks = [kink for kink in self.kinks if kink.claimed_between]
-        shown = self.failed_kinks[:5] + passed_kinks[:4]
+        shown = self.failed_kinks[:5] + passed_kinks[:5]  # failed first, five in all
         lines.extend(f"  {kink}" for kink in shown[:5])
         if len(self.kinks) > 5:
             lines.append(f"  … and {len(self.kinks) - 5} more kinks")
