@@ -32,7 +32,8 @@ def test_the_first_non_finite_element_is_named_with_its_index(bad: float, size: 
 def test_several_arrays_name_the_one_that_is_not_finite() -> None:
     good, bad = np.ones((4, 3)), np.ones((4, 3))
     bad[3, 1] = np.nan
-    with pytest.raises(ValueError, match=r"^grads\['1'\]: expected finite values, got nan at index \(3, 1\)$"):
+    message = r"^grads\['1'\]: expected finite values, got nan at index \(3, 1\)$"
+    with pytest.raises(ValueError, match=message):
         check_all_finite([("grads['0']", good), ("grads['1']", bad), ("grads['2']", good)])
     transposed = bad.T  # not contiguous: looked at element by element
     with pytest.raises(ValueError, match=r"at index \(1, 3\)"):
