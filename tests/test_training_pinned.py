@@ -70,6 +70,12 @@ SETTING_REFUSALS: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"lr": 0.1, "nesterov": 1}, TypeError, "nesterov: expected True or False, got int 1"),
     ({"lr": 0.1, "maximize": 1}, TypeError, "maximize: expected True or False, got int 1"),
     (
+        {"lr": 0.1, "nesterov": True},
+        ValueError,
+        "nesterov: Nesterov momentum requires a momentum > 0 and zero dampening, got momentum=0.0, "
+        "dampening=0.0",
+    ),
+    (
         {"lr": 0.1, "momentum": 0.9, "dampening": 0.1, "nesterov": True},
         ValueError,
         "nesterov: Nesterov momentum requires a momentum > 0 and zero dampening, got momentum=0.9, "
@@ -309,6 +315,16 @@ def test_dampening_one_keeps_only_the_first_gradient_in_the_buffer() -> None:
         np.testing.assert_array_equal(p, (start[name] - g1[name] * 0.5) - buffer * 0.5)
 
 
+def test_weight_decay_one_adds_the_whole_parameter_to_the_gradient() -> None:
+    """torch: g ← g + λ·p with λ = 1 is g + p; no value of λ but 0 skips the line."""
+    params = _params()
+    start = {k: v.copy() for k, v in params.items()}
+    grads = _params(1)
+    SGD(params, lr=0.5, weight_decay=1.0).step(grads)
+    for name, p in params.items():
+        np.testing.assert_array_equal(p, start[name] - (grads[name] + start[name] * 1.0) * 0.5)
+
+
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
@@ -409,7 +425,16 @@ def test_a_single_sample_is_a_dataset() -> None:
 
 def _fit_refusals() -> list[tuple[dict[str, Any], type[Exception], str]]:
     other = _net()
+    nan_x = X.copy()
+    nan_x[3, 1] = np.nan
     return [
+        ({"X": "a"}, TypeError, "X: expected an array of real numbers, got str 'a'"),
+        ({"X": nan_x}, ValueError, "X: expected finite values, got nan at index (3, 1)"),
+        (
+            {"X": X.astype(np.float32)},
+            TypeError,
+            "X: expected dtype float64 to match the network, got float32; convert with X.astype(np.float64)",
+        ),
         ({"net": "net"}, TypeError, "net: expected a handmlp.MLP, got str"),
         ({"optimizer": object()}, TypeError, "optimizer: expected a handmlp.optim.SGD, got object"),
         (
@@ -589,7 +614,19 @@ def test_epoch_loss_is_the_batch_losses_weighted_by_batch_size_bit_for_bit(objec
     """C13 over uneven batches (4, 4, 2): "sum" adds the batch sums; "mean" adds each batch mean times its
     size and divides by N, in the order the batches ran."""
     net = _net()
-    history = fit(net, "half_squared_error", SGD(net.parameters(), lr=0.1), X, Y, 2, 4, objective=objective)
+    first = get_loss("half_squared_error", objective).value(net.output(X[:4]), Y[:4])
+    history = fit(
+        net,
+        "half_squared_error",
+        SGD(net.parameters(), lr=0.1),
+        X,
+        Y,
+        2,
+        4,
+        objective=objective,
+        shuffle=False,
+    )
+    assert history.step_losses[0] == first  # each step's loss is the objective's: a batch sum or mean
     for epoch in range(2):
         total = 0.0
         for value, batch in zip(history.step_losses[3 * epoch : 3 * epoch + 3], history.batches[3 * epoch :]):
@@ -728,3 +765,11 @@ def test_fit_is_train_step_on_each_batch_in_turn_bit_for_bit_and_keeps_no_input_
         assert value.dtype == dtype
         assert value.tobytes() == nets[0].parameters()[name].tobytes(), name
     assert nets[0].grad_input is None and nets[1].grad_input is None
+
+
+def test_cross_entropy_over_one_class_takes_its_1d_labels_as_they_are() -> None:
+    """A 1-D Y becomes one column for a one-output network, except for cross_entropy, whose targets are
+    class indices of shape (N,) whatever the width: over a single class every loss is log 1 − z + z = 0."""
+    net = _net()
+    history = fit(net, "cross_entropy", SGD(net.parameters(), lr=0.1), X, np.zeros(10, np.int64), 1, 5)
+    assert history.step_losses == [0.0, 0.0]
