@@ -275,10 +275,10 @@ def test_steady_state_step_allocates_nothing_the_size_of_a_parameter_for_every_s
 ) -> None:
     """Every intermediate of every update line lives in the two scratch arrays or the buffer (out=…): with
     maximize, dampening, weight decay, momentum or Nesterov, a step after the first allocates no array the
-    size of a parameter (one would be 480 kB here, ten times the bound)."""
+    size of a parameter (one would be 160 kB here, ten times the bound)."""
     rng = np.random.default_rng(0)
-    params = {"w": rng.normal(size=(300, 200))}
-    grads = {"w": rng.normal(size=(300, 200))}
+    params = {"w": rng.normal(size=(200, 100))}
+    grads = {"w": rng.normal(size=(200, 100))}
     opt = SGD(params, **{**settings, "lr": 1e-3})
     opt.step(grads)  # the first step allocates the scratch arrays and the momentum buffer
     opt.step(grads)
