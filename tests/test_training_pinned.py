@@ -7,6 +7,7 @@ NumPy only: the torch side of these behaviours is pinned by the *_vs_torch modul
 from __future__ import annotations
 
 import io
+import itertools
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -22,9 +23,17 @@ from handmlp.losses import Loss, get_loss
 from handmlp.mlp import MLP
 from handmlp.optim import SGD
 from handmlp.train import History, fit, train_step
-from tests.sgd_cases import SETTINGS
 
 Array = Any
+
+
+# every combination torch accepts (Nesterov needs momentum and no dampening), as in tests/sgd_cases.py, which
+# is not imported so that this NumPy-only module stays out of the torch marker
+SETTINGS = [
+    {"lr": 0.1, "momentum": m, "dampening": d, "weight_decay": w, "nesterov": n, "maximize": x}
+    for m, d, w, n, x in itertools.product([0.0, 0.9], [0.0, 0.3], [0.0, 0.05], [False, True], [False, True])
+    if not (n and (m == 0.0 or d != 0.0))
+]
 
 
 def _params(seed: int = 0) -> dict[str, Array]:
