@@ -4,7 +4,6 @@ steady-state training step allocates no array the size of a parameter (measured 
 from __future__ import annotations
 
 import itertools
-import tracemalloc
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from handmlp.optim import (
     update_momentum_buffer,
 )
 from handmlp.train import train_step
+from tests.memory import peak_bytes
 
 Array = Any
 
@@ -65,17 +65,6 @@ def test_in_place_step_is_bit_for_bit_the_allocating_formulas(settings: dict[str
                 assert opt.momentum_buffers[k].tobytes() == buffers[k].tobytes(), k  # type: ignore[union-attr]
 
 
-def _peak_bytes(run: Any) -> int:
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        base = tracemalloc.get_traced_memory()[0]
-        run()
-        return tracemalloc.get_traced_memory()[1] - base
-    finally:
-        tracemalloc.stop()
-
-
 @pytest.mark.parametrize("settings", [{}, {"momentum": 0.9, "nesterov": True, "weight_decay": 1e-3}])
 def test_steady_state_optimizer_step_allocates_nothing_the_size_of_a_parameter(
     settings: dict[str, Any],
@@ -86,7 +75,7 @@ def test_steady_state_optimizer_step_allocates_nothing_the_size_of_a_parameter(
     opt = SGD(params, lr=1e-3, **settings)
     opt.step(grads)  # the first step allocates the scratch arrays and the momentum buffers
     opt.step(grads)
-    assert _peak_bytes(lambda: opt.step(grads)) < params["w"].nbytes // 10
+    assert peak_bytes(lambda: opt.step(grads)) < params["w"].nbytes // 10
 
 
 def test_steady_state_training_step_allocates_no_gradient_or_parameter_sized_array() -> None:
@@ -98,7 +87,7 @@ def test_steady_state_training_step_allocates_no_gradient_or_parameter_sized_arr
     for _ in range(2):
         train_step(net, loss, opt, x, y)
     # what remains are the batch's activations (4 × 300 values, a few at a time), not the 300 × 200 weight
-    assert _peak_bytes(lambda: train_step(net, loss, opt, x, y)) < net.weights[0].nbytes // 4
+    assert peak_bytes(lambda: train_step(net, loss, opt, x, y)) < net.weights[0].nbytes // 4
 
 
 def test_train_step_is_bit_for_bit_the_public_forward_backward_and_step() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import itertools
 import time
-import tracemalloc
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
@@ -23,6 +22,7 @@ from handmlp.losses import Loss, get_loss
 from handmlp.mlp import MLP
 from handmlp.optim import SGD
 from handmlp.train import History, fit, train_step
+from tests.memory import peak_bytes
 
 Array = Any
 
@@ -267,17 +267,6 @@ def test_repr_lists_every_setting() -> None:
 # --- optim: the step ------------------------------------------------------------------------------------
 
 
-def _peak_bytes(run: Callable[[], object]) -> int:
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        base = tracemalloc.get_traced_memory()[0]
-        run()
-        return tracemalloc.get_traced_memory()[1] - base
-    finally:
-        tracemalloc.stop()
-
-
 @pytest.mark.parametrize("settings", SETTINGS, ids=[str(s) for s in SETTINGS])
 def test_steady_state_step_allocates_nothing_the_size_of_a_parameter_for_every_setting(
     settings: dict[str, Any],
@@ -291,7 +280,7 @@ def test_steady_state_step_allocates_nothing_the_size_of_a_parameter_for_every_s
     opt = SGD(params, **{**settings, "lr": 1e-3})
     opt.step(grads)  # the first step allocates the scratch arrays and the momentum buffer
     opt.step(grads)
-    assert _peak_bytes(lambda: opt.step(grads)) < params["w"].nbytes // 10
+    assert peak_bytes(lambda: opt.step(grads)) < params["w"].nbytes // 10
 
 
 def test_step_under_errstate_raise_finishes_even_when_it_overflows() -> None:
