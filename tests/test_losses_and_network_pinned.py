@@ -641,7 +641,7 @@ def test_bce_with_logits_at_the_decision_boundary_is_log_2_exactly() -> None:
 
 
 def test_cross_entropys_logits_are_refused_by_their_own_name() -> None:
-    """Logits that are not finite, or not numbers, are named `y_hat` in the message, as every loss names them."""
+    """Logits that are not finite, or not numbers, are named `y_hat` in the message, as in every loss."""
     loss = get_loss("cross_entropy")
     with pytest.raises(ValueError, match=r"^y_hat: expected finite values, got nan at index \(0, 1\)$"):
         loss.value(np.array([[0.0, np.nan]]), np.array([0]))
