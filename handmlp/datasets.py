@@ -144,11 +144,11 @@ class Standardizer:
         if x.ndim != 2 or len(x) == 0:
             raise ValueError(f"X: expected a non-empty (n, features) array, got shape {x.shape}")
         check_finite("X", x)
+        width = x.shape[1]
         if not validation.flag("per_feature", per_feature):
             x = x.reshape(-1, 1)
         std = x.std(axis=0)
         mean, std = x.mean(axis=0), np.where(std > 0.0, std, 1.0)
-        width = np.shape(X)[1]
         return cls(np.broadcast_to(mean, width).copy(), np.broadcast_to(std, width).copy())
 
     def transform(self, X: Any, dtype: Any = np.float64) -> Array:

@@ -91,24 +91,27 @@ def check_finite(name: str, array: NDArray[Any]) -> None:
         if np.isfinite(array).all():
             return
     else:
-        flat = array.reshape(-1) if array.dtype.kind == "f" and array.flags.c_contiguous else None
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            if np.isfinite(array.sum() if flat is None else np.dot(flat, flat)):
+            if _total_is_finite(array):
                 return
     _refuse_non_finite(name, array)
 
 
 def check_all_finite(named: Iterable[tuple[str, NDArray[Any]]]) -> None:
-    """`check_finite` for several arrays (a step's gradients): one guarded Σx² (BLAS's dot) per array under
-    one shared error state, then the element by element look only for an array whose total is not finite."""
-    suspects = []
+    """`check_finite` for several arrays (a step's gradients): one guarded total per array under one shared
+    error state, then the element by element look only for an array whose total is not finite."""
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        for name, array in named:
-            flat = array.reshape(-1) if array.dtype.kind == "f" and array.flags.c_contiguous else None
-            if flat is None or not math.isfinite(np.dot(flat, flat)):
-                suspects.append((name, array))
+        suspects = [(name, array) for name, array in named if not _total_is_finite(array)]
     for name, array in suspects:
         _refuse_non_finite(name, array)
+
+
+def _total_is_finite(array: NDArray[Any]) -> bool:
+    """Σx² (BLAS's dot over a contiguous float array) or Σx is finite; under an errstate ignoring overflow."""
+    if array.dtype.kind == "f" and array.flags.c_contiguous:
+        flat = array.reshape(-1)
+        return math.isfinite(np.dot(flat, flat))
+    return bool(np.isfinite(array.sum()))
 
 
 def _refuse_non_finite(name: str, array: NDArray[Any]) -> None:
