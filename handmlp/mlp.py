@@ -8,6 +8,7 @@ Layer l (counting from 0) is a Linear map followed by an activation, laid out li
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -258,7 +259,7 @@ class MLP:
         cache: list[tuple[Array, Array, Array]] = []
         y_hat = self._layers(self._checked_input(x), cache)
         value, grad_output = loss.value_and_gradient(y_hat, y)
-        if not np.isfinite(value):
+        if not math.isfinite(value):
             raise ValueError(f"loss: expected a finite value, got {value}")
         self._cache, self.grad_input = cache, None
         return y_hat, value, grad_output

@@ -16,6 +16,7 @@ nothing unless all of it is valid, so a step that fails leaves parameters and bu
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any
 
@@ -121,6 +122,7 @@ def checked_hyperparameters(
 
 
 HYPERPARAMETERS = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
+_settings = operator.attrgetter(*HYPERPARAMETERS)  # an SGD's hyper-parameters as a tuple, in that order
 
 
 class SGD:
@@ -150,7 +152,7 @@ class SGD:
         self.maximize: bool = hyper["maximize"]
         self.momentum_buffers: dict[str, Array] = {}
         self._scratch: dict[int, tuple[Array, Array]] = {}  # per parameter (by id), reused every step
-        self._checked_settings: tuple[Any, ...] = ()  # the hyper-parameters as last checked
+        self._checked_settings: tuple[Any, ...] = ()  # the hyper-parameters (and types) as last checked
 
     def hyperparameters(self) -> dict[str, Any]:
         """lr, momentum, dampening, weight_decay, nesterov and maximize, as torch's param_group holds them."""
@@ -162,8 +164,8 @@ class SGD:
         Then every parameter and buffer is updated in place (nothing can fail after the checks; overflow is
         left to the next step's checks, so warnings-as-errors cannot stop a step half way).
         """
-        settings = tuple(getattr(self, name) for name in HYPERPARAMETERS)
-        key = tuple((type(value), value) for value in settings)
+        settings = _settings(self)
+        key = (settings, tuple(map(type, settings)))  # True == 1 == 1.0, so the types are part of it
         if key != self._checked_settings:  # attributes may have been reassigned since the last step
             checked_hyperparameters(*settings)
             self._checked_settings = key
@@ -177,7 +179,7 @@ class SGD:
                 )
                 if buf is not None:
                     new_buffers[name] = buf
-        for name, p in self.params.items():
+        for name, p in self.params.items():  # a subclass's update may return a new array: copy it in
             if new_params[name] is not p:
                 p[...] = new_params[name]
         self.momentum_buffers.update(new_buffers)
@@ -292,13 +294,17 @@ def _checked_like_params(
     checked: dict[str, Array] = {}
     for name, value in values.items():
         target = params[name]
-        label = f"{what}[{name!r}]"
-        if not isinstance(value, np.ndarray):
-            raise TypeError(f"{label}: expected an ndarray, got {type(value).__name__}")
-        if value.dtype != target.dtype:
-            raise TypeError(f"{label}: expected dtype {target.dtype} like the parameter, got {value.dtype}")
-        if value.shape != target.shape:
-            raise ValueError(f"{label}: expected shape {target.shape} like the parameter, got {value.shape}")
+        if not isinstance(value, np.ndarray) or value.dtype != target.dtype or value.shape != target.shape:
+            _refuse_unlike(f"{what}[{name!r}]", value, target)
         checked[name] = value
     check_all_finite((f"{what}[{name!r}]", value) for name, value in checked.items())
     return checked
+
+
+def _refuse_unlike(label: str, value: Any, target: Array) -> None:
+    """TypeError or ValueError for a value that is not an ndarray of its parameter's dtype and shape."""
+    if not isinstance(value, np.ndarray):
+        raise TypeError(f"{label}: expected an ndarray, got {type(value).__name__}")
+    if value.dtype != target.dtype:
+        raise TypeError(f"{label}: expected dtype {target.dtype} like the parameter, got {value.dtype}")
+    raise ValueError(f"{label}: expected shape {target.shape} like the parameter, got {value.shape}")

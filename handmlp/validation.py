@@ -88,7 +88,7 @@ def check_finite(name: str, array: NDArray[Any]) -> None:
     overflowing total looks element by element.
     """
     if array.size <= 4096:  # small: one isfinite pass costs less than a guarded reduction
-        if np.isfinite(array).all():
+        if np.logical_and.reduce(np.isfinite(array), axis=None):  # .all() without its Python wrapper
             return
     else:
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
@@ -124,6 +124,8 @@ def _refuse_non_finite(name: str, array: NDArray[Any]) -> None:
 
 def check_shape(name: str, array: NDArray[Any], expected: tuple[int | None, ...]) -> None:
     """Require `array.shape` to match `expected` (None matches any length)."""
+    if array.shape == expected:
+        return
     ok = array.ndim == len(expected) and all(e is None or e == s for e, s in zip(expected, array.shape))
     if not ok:
         shown = "(" + ", ".join("any" if e is None else str(e) for e in expected) + ")"

@@ -86,6 +86,17 @@ def test_logistic_within_its_claim_in_both_tails(dtype: Any) -> None:
     _assert_within_claim("logistic", got, exact, xs, dtype)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+def test_logistic_recomputes_its_deep_tail_beside_a_nan(dtype: Any) -> None:
+    """The look for overflowed elements skips NaN: σ(−720) (float64) or σ(−95) (float32) is e^x, a
+    subnormal number, not 0, even when a NaN shares the array (a min that propagated NaN would miss it)."""
+    deep = -720.0 if dtype == np.float64 else -95.0
+    alone = special.logistic(np.array([deep], dtype))
+    beside = special.logistic(np.array([np.nan, deep, np.nan], dtype))
+    assert alone[0] > 0 and np.isnan(beside[0]) and np.isnan(beside[2])
+    assert beside[1] == alone[0] == dtype(math.exp(deep))
+
+
 def test_logistic_at_zero_is_one_half_exactly_and_symmetric_at_the_branch() -> None:
     for dtype in (np.float64, np.float32):
         assert special.logistic(np.zeros(1, dtype))[0] == 0.5
