@@ -297,7 +297,7 @@ def _checked_like_params(
         if not isinstance(value, np.ndarray) or value.dtype != target.dtype or value.shape != target.shape:
             _refuse_unlike(f"{what}[{name!r}]", value, target)
         checked[name] = value
-    check_all_finite((f"{what}[{name!r}]", value) for name, value in checked.items())
+    check_all_finite(what, checked)
     return checked
 
 

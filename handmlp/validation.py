@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -97,13 +97,14 @@ def check_finite(name: str, array: NDArray[Any]) -> None:
     _refuse_non_finite(name, array)
 
 
-def check_all_finite(named: Iterable[tuple[str, NDArray[Any]]]) -> None:
-    """`check_finite` for several arrays (a step's gradients): one guarded total per array under one shared
-    error state, then the element by element look only for an array whose total is not finite."""
+def check_all_finite(what: str, arrays: Mapping[str, NDArray[Any]]) -> None:
+    """`check_finite` for several arrays (a step's gradients), each named `what[key]`: one guarded total per
+    array under one shared error state, then the element by element look only for an array whose total is
+    not finite."""
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        suspects = [(name, array) for name, array in named if not _total_is_finite(array)]
-    for name, array in suspects:
-        _refuse_non_finite(name, array)
+        suspects = [key for key, array in arrays.items() if not _total_is_finite(array)]
+    for key in suspects:
+        _refuse_non_finite(f"{what}[{key!r}]", arrays[key])
 
 
 def _total_is_finite(array: NDArray[Any]) -> bool:

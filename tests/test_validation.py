@@ -17,7 +17,7 @@ def test_finite_arrays_pass_even_when_their_sum_of_squares_overflows(dtype: type
     big = np.full(size, BIG[dtype], dtype=dtype)
     with np.errstate(all="raise"):  # no overflow warning escapes either check
         check_finite("x", big)
-        check_all_finite([("g", big), ("h", big[::2]), ("k", np.zeros((0, 3), dtype))])
+        check_all_finite("grads", {"g": big, "h": big[::2], "k": np.zeros((0, 3), dtype)})
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
@@ -34,7 +34,7 @@ def test_several_arrays_name_the_one_that_is_not_finite() -> None:
     bad[3, 1] = np.nan
     message = r"^grads\['1'\]: expected finite values, got nan at index \(3, 1\)$"
     with pytest.raises(ValueError, match=message):
-        check_all_finite([("grads['0']", good), ("grads['1']", bad), ("grads['2']", good)])
+        check_all_finite("grads", {"0": good, "1": bad, "2": good})
     transposed = bad.T  # not contiguous: looked at element by element
-    with pytest.raises(ValueError, match=r"at index \(1, 3\)"):
-        check_all_finite([("w", transposed)])
+    with pytest.raises(ValueError, match=r"^w\['t'\]: .* at index \(1, 3\)$"):
+        check_all_finite("w", {"t": transposed})
