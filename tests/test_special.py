@@ -97,6 +97,18 @@ def test_logistic_recomputes_its_deep_tail_beside_a_nan(dtype: Any) -> None:
     assert beside[1] == alone[0] == dtype(math.exp(deep))
 
 
+def test_logistic_ignores_its_own_overflow_and_restores_the_callers_error_state() -> None:
+    """e^(−x) overflows for x = −1000 by design: no FloatingPointError under errstate(all="raise"), and the
+    caller's error state is the same after the call (logistic's errstate is a decorator)."""
+    with np.errstate(all="raise"):
+        before = np.geterr()
+        got = special.logistic(np.array([-1000.0, 0.0, 1000.0]))
+        assert np.geterr() == before
+        with pytest.raises(FloatingPointError):
+            np.exp(np.array([1000.0]))
+    assert np.array_equal(got, [0.0, 0.5, 1.0])
+
+
 def test_logistic_at_zero_is_one_half_exactly_and_symmetric_at_the_branch() -> None:
     for dtype in (np.float64, np.float32):
         assert special.logistic(np.zeros(1, dtype))[0] == 0.5
