@@ -169,19 +169,16 @@ class SGD:
         if key != self._checked_settings:  # attributes may have been reassigned since the last step
             checked_hyperparameters(*settings)
             self._checked_settings = key
-        self._apply(self._checked_grads(grads))
-
-    @np.errstate(over="ignore", invalid="ignore")  # overflow is the next step's to refuse, never a warning
-    def _apply(self, checked: Mapping[str, Array]) -> None:
-        """The update of every parameter and buffer, from gradients already checked."""
+        checked = self._checked_grads(grads)
         new_params: dict[str, Array] = {}
         new_buffers: dict[str, Array] = {}
-        for name, p in self.params.items():
-            new_params[name], buf = self._direction_and_step(
-                p, checked[name], self.momentum_buffers.get(name)
-            )
-            if buf is not None:
-                new_buffers[name] = buf
+        with np.errstate(over="ignore", invalid="ignore"):
+            for name, p in self.params.items():
+                new_params[name], buf = self._direction_and_step(
+                    p, checked[name], self.momentum_buffers.get(name)
+                )
+                if buf is not None:
+                    new_buffers[name] = buf
         for name, p in self.params.items():  # a subclass's update may return a new array: copy it in
             if new_params[name] is not p:
                 p[...] = new_params[name]

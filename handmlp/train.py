@@ -108,12 +108,12 @@ def train_step(net: MLP, loss: str | Loss, optimizer: SGD, x: Any, y: Any) -> fl
     return _update(net, get_loss(loss), optimizer, x, y)[0]
 
 
-@np.errstate(over="ignore", invalid="ignore", divide="ignore")  # checked by the step, not warned
 def _update(net: MLP, loss: Loss, optimizer: SGD, x: Any, y: Any) -> tuple[float, Array]:
     """`train_step`, returning the batch's outputs ŷ too."""
-    y_hat, value, grad_output = net.forward_loss(x, y, loss)
-    grads = net.backward(grad_output, input_grad=False, out=net.gradient_buffers())
-    optimizer.step(grads)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked below, not warned
+        y_hat, value, grad_output = net.forward_loss(x, y, loss)
+        grads = net.backward(grad_output, input_grad=False, out=net.gradient_buffers())
+        optimizer.step(grads)
     return value, y_hat
 
 
