@@ -80,13 +80,13 @@ def _logistic(x: Array) -> Array:
     part, so the exponential never exceeds 1 in modulus; both forms are analytic.
     """
     x = np.asarray(x)
-    if x.dtype.kind in "iu":  # −x in an integer dtype wraps (unsigned: every x > 0; signed: the minimum)
-        x = x.astype(np.float64)
+    if np.issubdtype(x.dtype, np.integer):  # −x in an integer dtype wraps (unsigned: every x > 0; signed:
+        x = x.astype(np.float64)  # the minimum)
     if x.dtype.kind == "c":
         upper = x.real >= 0
         e = np.exp(np.where(upper, -x, x))
         return np.where(upper, 1, e) / (1 + e)
-    sigma = np.empty_like(x, dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+    sigma = np.empty_like(x)  # one fresh array of x's dtype: e^(−x), 1 + e^(−x), its reciprocal, in place
     np.exp(np.negative(x, out=sigma), out=sigma)
     np.add(sigma, 1, out=sigma)
     np.divide(1, sigma, out=sigma)

@@ -97,6 +97,13 @@ def test_logistic_recomputes_its_deep_tail_beside_a_nan(dtype: Any) -> None:
     assert beside[1] == alone[0] == dtype(math.exp(deep))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+def test_logistic_of_an_empty_batch_is_an_empty_array_of_its_shape_and_dtype(dtype: Any) -> None:
+    """No element, so no look for overflowed ones (a min over nothing has no value and would raise)."""
+    got = special.logistic(np.zeros((0, 3), dtype))
+    assert got.shape == (0, 3) and got.dtype == dtype
+
+
 def test_logistic_ignores_its_own_overflow_and_restores_the_callers_error_state() -> None:
     """e^(−x) overflows for x = −1000 by design: no FloatingPointError under errstate(all="raise"), and the
     caller's error state is the same after the call (logistic's errstate is a decorator)."""
