@@ -219,6 +219,7 @@ def run(patterns: list[str], workers: int, rerun: bool, skip_prepare: bool) -> d
     names = all_mutants(patterns)
     done = {} if rerun else load_results()
     todo = [n for n in names if n not in done]
+    forget(todo)  # with --rerun, an earlier outcome in another worker's file would otherwise outlive the new
     random.Random(0).shuffle(todo)  # stopped early, what has run is a uniform sample of every module
     tests, durations = tests_by_mutant(todo)
     print(f"{len(names)} mutants match, {len(todo)} to run, {workers} workers", flush=True)
@@ -239,6 +240,14 @@ def run(patterns: list[str], workers: int, rerun: bool, skip_prepare: bool) -> d
             )
     results = load_results()
     return {n: results[n] for n in names if n in results}
+
+
+def forget(names: list[str]) -> None:
+    """Drop the recorded outcomes of `names`, about to run again, from every results file."""
+    drop = set(names)
+    for path in RESULTS.glob("results-*.jsonl") if RESULTS.exists() else []:
+        kept = [line for line in path.read_text().splitlines() if line.strip()]
+        path.write_text("".join(line + "\n" for line in kept if json.loads(line)["mutant"] not in drop))
 
 
 def load_results() -> dict[str, dict[str, Any]]:
