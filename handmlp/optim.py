@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 from numpy.typing import NDArray
@@ -165,7 +165,8 @@ class SGD:
         left to the next step's checks, so warnings-as-errors cannot stop a step half way).
         """
         settings = _settings(self)
-        key = (settings, tuple(map(type, settings)))  # True == 1 == 1.0, so the types are part of it
+        # the types first: True == 1 == 1.0, and an array assigned since would not compare to a float at all
+        key = (tuple(map(type, settings)), settings)
         if key != self._checked_settings:  # attributes may have been reassigned since the last step
             checked_hyperparameters(*settings)
             self._checked_settings = key
@@ -301,7 +302,7 @@ def _checked_like_params(
     return checked
 
 
-def _refuse_unlike(label: str, value: Any, target: Array) -> None:
+def _refuse_unlike(label: str, value: Any, target: Array) -> NoReturn:
     """TypeError or ValueError for a value that is not an ndarray of its parameter's dtype and shape."""
     if not isinstance(value, np.ndarray):
         raise TypeError(f"{label}: expected an ndarray, got {type(value).__name__}")

@@ -80,8 +80,9 @@ def _logistic(x: Array) -> Array:
     part, so the exponential never exceeds 1 in modulus; both forms are analytic.
     """
     x = np.asarray(x)
-    if np.issubdtype(x.dtype, np.integer):  # −x in an integer dtype wraps (unsigned: every x > 0; signed:
-        x = x.astype(np.float64)  # the minimum)
+    # −x in an integer dtype wraps (unsigned: every x > 0; signed: the minimum); timedelta64 is not taken
+    if x.dtype.kind in ("i", "u"):
+        x = x.astype(np.float64)
     if x.dtype.kind == "c":
         upper = x.real >= 0
         e = np.exp(np.where(upper, -x, x))

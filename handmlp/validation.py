@@ -114,7 +114,7 @@ def _total_is_finite(array: NDArray[Any]) -> bool:
 
 
 # errstate wrapped around the function, not a `with` block: half the cost, and every training step checks x
-# (not the @ form, which would hide the function from mutation testing: see docs/mutation.md)
+# (by assignment, as logistic's, although validation is not mutated: one way of writing it in the package)
 _guarded_total_is_finite = np.errstate(over="ignore", invalid="ignore", under="ignore")(_total_is_finite)
 
 
@@ -128,7 +128,7 @@ def _refuse_non_finite(name: str, array: NDArray[Any]) -> None:
 
 def check_shape(name: str, array: NDArray[Any], expected: tuple[int | None, ...]) -> None:
     """Require `array.shape` to match `expected` (None matches any length)."""
-    if array.shape == expected:
+    if type(expected) is tuple and array.shape == expected:  # the common case, at a tuple comparison's cost
         return
     ok = array.ndim == len(expected) and all(e is None or e == s for e, s in zip(expected, array.shape))
     if not ok:

@@ -104,9 +104,17 @@ def test_logistic_of_an_empty_batch_is_an_empty_array_of_its_shape_and_dtype(dty
     assert got.shape == (0, 3) and got.dtype == dtype
 
 
+def test_logistic_converts_integers_but_not_time_deltas() -> None:
+    """Integers become float64 (−x would wrap); timedelta64, which NumPy files under its integers, is not a
+    number here and stays refused."""
+    assert special.logistic(np.array([1, 255], np.uint8))[0] == special.logistic(np.array([1.0]))[0]
+    with pytest.raises(TypeError):
+        special.logistic(np.array([1], "m8[s]"))
+
+
 def test_logistic_ignores_its_own_overflow_and_restores_the_callers_error_state() -> None:
     """e^(−x) overflows for x = −1000 by design: no FloatingPointError under errstate(all="raise"), and the
-    caller's error state is the same after the call (logistic's errstate is a decorator)."""
+    caller's error state is the same after the call (logistic is wrapped by errstate)."""
     with np.errstate(all="raise"):
         before = np.geterr()
         got = special.logistic(np.array([-1000.0, 0.0, 1000.0]))

@@ -344,6 +344,32 @@ def test_setting_reassigned_to_an_equal_value_of_the_wrong_type_is_refused_at_th
     assert snapshot(opt) == before
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("lr", np.array([0.1, 0.2]), "lr: expected a real number, got ndarray array([0.1, 0.2])"),
+        (
+            "maximize",
+            np.array([True, False]),
+            "maximize: expected True or False, got ndarray array([ True, False])",
+        ),
+    ],
+)
+def test_setting_reassigned_to_an_array_is_refused_by_its_name_at_the_next_step(
+    name: str, value: Any, message: str, snapshot: Any
+) -> None:
+    """The step's look for changed settings compares their types before their values: an array compared with
+    the float it replaced has no truth value, and would raise NumPy's error instead of naming the setting."""
+    opt = SGD(_params(), lr=0.1)
+    opt.step(_params(1))
+    setattr(opt, name, value)
+    before = snapshot(opt)
+    with pytest.raises(TypeError) as info:
+        opt.step(_params(2))
+    assert str(info.value) == message
+    assert snapshot(opt) == before
+
+
 class FreshArrays(SGD):
     """An optimiser written the allocating way: its update returns a new array, not p updated in place."""
 
