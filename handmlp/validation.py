@@ -113,8 +113,8 @@ def _total_is_finite(array: NDArray[Any]) -> bool:
     return bool(np.isfinite(array.sum()))
 
 
-# errstate wrapped around the function, not a `with` block: half the cost, and every training step checks x
-# (by assignment, as logistic's, although validation is not mutated: one way of writing it in the package)
+# errstate wrapped around the function (by assignment, as logistic is) rather than a `with` block inside it:
+# half the cost, and every training step checks x
 _guarded_total_is_finite = np.errstate(over="ignore", invalid="ignore", under="ignore")(_total_is_finite)
 
 
